@@ -1,0 +1,36 @@
+/**
+ * The Backend seam: how task models are executed. Passed in explicitly (no global registry).
+ * A backend loads a model's bytes into a Session; a Session runs feeds to outputs. Tensors are opaque
+ * handles: on onnxruntime backends they are `ort.Tensor`s (possibly resident on the GPU), on the fake
+ * backend they are shape-only stand-ins.
+ */
+export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake';
+
+/** The part of a tensor every backend's handle has. */
+export interface TensorHandle {
+  readonly dims: readonly number[];
+  readonly type: string;
+  /** Where its data lives: 'cpu' for host memory, 'gpu-buffer' (webgpu) or 'cuda' when it stays on the device. */
+  readonly location?: string;
+}
+
+export interface SessionOptions {
+  /** Keep outputs on the device (for the pool) instead of copying them to host memory. */
+  readonly outputsOnDevice?: boolean;
+}
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>>;
+  dispose(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** A description of the device it runs on, for result metadata (e.g. 'cpu: 2 cores', 'webgpu: lavapipe'). */
+  readonly device: string;
+  /** Whether the device is separate from host memory (weights and inputs must be uploaded). */
+  readonly hasDeviceMemory: boolean;
+  load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+}
