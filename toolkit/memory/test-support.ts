@@ -1,0 +1,95 @@
+/**
+ * Test support for the memory and partition tests: hand-built graphs with byte sizes stated directly, without
+ * shape inference. Every value is given as uint8 with shape [bytes], so its size in bytes is the number written.
+ */
+import { Graph, ShapedGraph, ShapedValue, TensorData, isConcreteShape, elementCount } from '../graph/graph';
+import { GraphBuilder } from '../graph/builder';
+import { dtypeByteSize } from '../graph/dtype';
+
+/** A uint8 tensor of `bytes` zero bytes (for initializers and Constant weights). */
+export function bytesTensor(bytes: number): TensorData {
+  return { dtype: 'uint8', dims: [bytes], bytes: new Uint8Array(bytes) };
+}
+
+/**
+ * Turns a Graph into a ShapedGraph: values named in `bytes` become uint8 [n]; other values keep their dtype and
+ * shape when the graph states them concretely (inputs, initializers), or take the shape of their Constant
+ * node's tensor; anything else throws.
+ */
+export function shapeGraph(graph: Graph, bytes: Readonly<Record<string, number>>): ShapedGraph {
+  const constantTensor = new Map<number, TensorData>();
+  for (const node of graph.nodes) {
+    const attr = node.attributes.get('value');
+    if (node.opType === 'Constant' && attr?.type === 'tensor') constantTensor.set(node.outputs[0], attr.value);
+  }
+  const values: ShapedValue[] = graph.values.map((v) => {
+    const stated = bytes[v.name];
+    if (stated !== undefined) return { ...v, dtype: 'uint8', shape: [stated], bytes: stated };
+    const tensor = v.data ?? constantTensor.get(v.index);
+    const dtype = v.dtype ?? tensor?.dtype;
+    const shape = isConcreteShape(v.shape) ? v.shape : tensor?.dims;
+    if (dtype === undefined || shape === undefined) throw new Error(`test graph: no size given for value '${v.name}'`);
+    return { ...v, dtype, shape, bytes: elementCount(shape) * dtypeByteSize(dtype) };
+  });
+  for (const name of Object.keys(bytes)) {
+    if (!graph.valueByName.has(name)) throw new Error(`test graph: no value named '${name}'`);
+  }
+  return { ...graph, values };
+}
+
+/** A small seeded generator (mulberry32) so random tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random DAG in file (topological) order: one input, `nodeCount` nodes that read 1-3 earlier values (mostly
+ * recent ones, sometimes far back: skip connections), some with an initializer weight, some with two outputs,
+ * some `Constant` weights, a few values nobody reads, and one or two graph outputs. Sizes are 1..maxBytes.
+ */
+export function randomDag(seed: number, nodeCount: number, maxBytes = 100): ShapedGraph {
+  const rand = seededRandom(seed);
+  const size = (): number => 1 + Math.floor(rand() * maxBytes);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const b = new GraphBuilder(`random_${seed}`);
+  const bytes: Record<string, number> = {};
+  b.input('x', 'uint8', [size()]);
+  const activations: string[] = ['x'];
+  const constants: string[] = [];
+  let made = 0;
+  while (made < nodeCount) {
+    const k = made++;
+    if (rand() < 0.15 && made < nodeCount) {
+      constants.push(b.constant(`c${k}`, bytesTensor(size())));
+      continue;
+    }
+    const inputs = new Set<string>();
+    const arity = 1 + Math.floor(rand() * 3);
+    for (let a = 0; a < arity; a++) {
+      const recent = activations.slice(-3);
+      inputs.add(rand() < 0.6 ? pick(recent) : pick(activations));
+    }
+    if (constants.length > 0 && rand() < 0.3) inputs.add(pick(constants));
+    if (rand() < 0.3) {
+      const w = b.initializer(`w${k}`, bytesTensor(size()));
+      inputs.add(w);
+    }
+    const outputs = b.node('Op', [...inputs], {}, { name: `n${k}`, outputs: rand() < 0.15 ? 2 : 1 });
+    for (const o of outputs) {
+      bytes[o] = size();
+      activations.push(o);
+    }
+  }
+  const last = activations[activations.length - 1];
+  b.output(last);
+  const other = pick(activations.slice(1, -1));
+  if (other !== undefined && rand() < 0.3) b.output(other);
+  return shapeGraph(b.finish(), bytes);
+}
