@@ -1,0 +1,221 @@
+/**
+ * The demand of a task: a contiguous range [start, end) of the order. Demand = weight bytes + the peak of live
+ * activation bytes over the range's steps, where liveness follows `memory/liveness.ts`, restricted to the range:
+ *   - a value the range produces is live from its producing step until its last read, or until the range's last
+ *     step if a later task reads it or it is a graph output (the task must hand it on); a value nobody reads is
+ *     live only at its producing step;
+ *   - a value the range receives (a graph input or a value produced before `start`) is live from the range's
+ *     first step until its last read inside the range;
+ *   - weight bytes = the weights the range's nodes read (each once; a `Constant` output counts in the tasks that
+ *     read it, not in the task that happens to hold the Constant node) + control-flow subgraph weights.
+ * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
+ *
+ * Invariant used by the partitioner: demand is monotone under range inclusion (a range's demand is at least that
+ * of any range inside it), so the feasible ends of a start form a prefix, and `feasibleEnds` is non-decreasing.
+ *
+ * Stages: `demandModel` gathers per-step facts once (O(values + edges)); `rangeDemand` evaluates one range
+ * directly (O(range + its edges): the reference, used for reporting and validation); `DemandWindow` slides a
+ * range by whole steps at either end, keeping per-step live bytes in a max segment tree (O(reads * log n) per
+ * step moved), so `feasibleEnds` finds every start's longest feasible range in O(edges * log n) in all.
+ */
+import { ShapedGraph } from '../graph/graph';
+import { checkOrder, valuesReadBy } from '../memory/order';
+import { isActivation, valueLifetimes } from '../memory/liveness';
+import { MaxTree } from './max-tree';
+
+export interface DemandModel {
+  readonly graph: ShapedGraph;
+  readonly order: readonly number[];
+  readonly stepOfNode: readonly number[];
+  /** Per value: the step of its producer, or -1 when no node produces it (graph inputs). */
+  readonly producedAt: readonly number[];
+  /** Per value: the last step a range that produced it must keep it: n for graph outputs, else its last read (or its producing step if unread). */
+  readonly keepUntil: readonly number[];
+  /** Per value: the steps of the nodes that read it, increasing. */
+  readonly readSteps: readonly (readonly number[])[];
+  /** Per step: the activations the node reads (distinct) and, for each, the previous step that read it or -1. */
+  readonly activationReads: readonly (readonly number[])[];
+  readonly previousRead: readonly (readonly number[])[];
+  /** Per step: the weights the node reads (distinct). */
+  readonly weightReads: readonly (readonly number[])[];
+  /** Per step: the activations the node produces. */
+  readonly produced: readonly (readonly number[])[];
+  /** Per step: the bytes of the weights inside the node's subgraphs. */
+  readonly subgraphWeightBytes: readonly number[];
+}
+
+export interface RangeDemand {
+  readonly start: number;
+  readonly end: number;
+  readonly weightBytes: number;
+  readonly peakActivationBytes: number;
+  readonly demandBytes: number;
+  /** The first step of the range where the live activation bytes peak. */
+  readonly peakStep: number;
+}
+
+export function demandModel(graph: ShapedGraph, order: readonly number[]): DemandModel {
+  const stepOfNode = checkOrder(graph, order);
+  const n = order.length;
+  const { lastStep } = valueLifetimes(graph, order, stepOfNode);
+  const isGraphOutput = new Set(graph.outputs);
+  const producedAt = graph.values.map((v) => (v.producer >= 0 ? stepOfNode[v.producer] : -1));
+  const keepUntil = graph.values.map((v) => (isGraphOutput.has(v.index) ? n : lastStep[v.index]));
+  const readSteps: number[][] = graph.values.map(() => []);
+  const activationReads: number[][] = [];
+  const previousRead: number[][] = [];
+  const weightReads: number[][] = [];
+  const produced: number[][] = [];
+  order.forEach((nodeIndex, step) => {
+    const node = graph.nodes[nodeIndex];
+    const reads: number[] = [];
+    const previous: number[] = [];
+    const weights: number[] = [];
+    for (const v of valuesReadBy(node)) {
+      if (isActivation(graph.values[v])) {
+        reads.push(v);
+        const before = readSteps[v];
+        previous.push(before.length > 0 ? before[before.length - 1] : -1);
+      } else {
+        weights.push(v);
+      }
+      readSteps[v].push(step);
+    }
+    activationReads.push(reads);
+    previousRead.push(previous);
+    weightReads.push(weights);
+    produced.push(node.outputs.filter((v) => v >= 0 && isActivation(graph.values[v])));
+  });
+  const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
+  return { graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes };
+}
+
+/** The demand of [start, end), evaluated directly. */
+export function rangeDemand(model: DemandModel, start: number, end: number): RangeDemand {
+  const values = model.graph.values;
+  const delta = new Float64Array(end - start + 1);
+  const lastReadInRange = new Map<number, number>();
+  const weights = new Set<number>();
+  let weightBytes = 0;
+  for (let s = start; s < end; s++) {
+    for (const v of model.activationReads[s]) if (model.producedAt[v] < start) lastReadInRange.set(v, s);
+    for (const w of model.weightReads[s]) weights.add(w);
+    weightBytes += model.subgraphWeightBytes[s];
+    for (const v of model.produced[s]) {
+      delta[s - start] += values[v].bytes;
+      delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
+    }
+  }
+  for (const [v, last] of lastReadInRange) {
+    delta[0] += values[v].bytes;
+    delta[last - start + 1] -= values[v].bytes;
+  }
+  for (const w of weights) weightBytes += values[w].bytes;
+  let live = 0;
+  let peak = 0;
+  let peakStep = start;
+  for (let s = start; s < end; s++) {
+    live += delta[s - start];
+    if (live > peak) { peak = live; peakStep = s; }
+  }
+  return { start, end, weightBytes, peakActivationBytes: peak, demandBytes: weightBytes + peak, peakStep };
+}
+
+/** A range [start, end) that grows at its end and shrinks at its start, one step at a time, with its demand. */
+export class DemandWindow {
+  private startStep = 0;
+  private endStep = 0;
+  private readonly live: MaxTree;
+  private readonly weightUses: Int32Array;
+  private weightBytes = 0;
+  /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
+  private handedOnBytes = 0;
+
+  constructor(private readonly model: DemandModel) {
+    this.live = new MaxTree(model.order.length);
+    this.weightUses = new Int32Array(model.graph.values.length);
+  }
+
+  get start(): number { return this.startStep; }
+  get end(): number { return this.endStep; }
+
+  demand(): number {
+    if (this.endStep === this.startStep) return this.weightBytes;
+    return this.weightBytes + this.live.maxIn(this.startStep, this.endStep - 1);
+  }
+
+  /** Adds the step at `end` to the window. */
+  pushBack(): void {
+    const m = this.model;
+    const values = m.graph.values;
+    const e = this.endStep;
+    if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
+    for (const w of m.weightReads[e]) if (this.weightUses[w]++ === 0) this.weightBytes += values[w].bytes;
+    this.weightBytes += m.subgraphWeightBytes[e];
+    this.live.add(e, e, this.handedOnBytes);
+    m.activationReads[e].forEach((v, k) => {
+      const bytes = values[v].bytes;
+      if (m.producedAt[v] < this.startStep) {
+        const previous = m.previousRead[e][k];
+        this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
+      } else if (m.keepUntil[v] === e) {
+        this.handedOnBytes -= bytes;
+      }
+    });
+    for (const v of m.produced[e]) {
+      const bytes = values[v].bytes;
+      this.live.add(e, e, bytes);
+      if (m.keepUntil[v] > e) this.handedOnBytes += bytes;
+    }
+    this.endStep = e + 1;
+  }
+
+  /** Removes the step at `start` from the window. */
+  popFront(): void {
+    const m = this.model;
+    const values = m.graph.values;
+    const s = this.startStep;
+    if (s >= this.endStep) throw new Error('DemandWindow: the window is empty');
+    for (const w of m.weightReads[s]) if (--this.weightUses[w] === 0) this.weightBytes -= values[w].bytes;
+    this.weightBytes -= m.subgraphWeightBytes[s];
+    for (const v of m.produced[s]) {
+      if (m.keepUntil[v] < this.endStep) continue;
+      // It was kept to the window's end; now it is received, live only until its last read inside the window.
+      const bytes = values[v].bytes;
+      this.handedOnBytes -= bytes;
+      const lastRead = lastBefore(m.readSteps[v], this.endStep);
+      this.live.add(Math.max(s + 1, lastRead + 1), this.endStep - 1, -bytes);
+    }
+    this.startStep = s + 1;
+  }
+}
+
+/** The largest element of an increasing list that is below `limit`, or -1. */
+function lastBefore(sorted: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : -1;
+}
+
+/**
+ * For each start step i, the largest end j such that [i, j) demands at most `threshold` bytes (two pointers over
+ * a DemandWindow; relies on monotone demand). Every single step must fit: callers check that first.
+ */
+export function feasibleEnds(model: DemandModel, threshold: number): number[] {
+  const n = model.order.length;
+  const reach = new Array<number>(n).fill(0);
+  const window = new DemandWindow(model);
+  for (let i = 0; i < n; i++) {
+    if (window.end === i) window.pushBack();
+    while (window.demand() <= threshold && window.end < n) window.pushBack();
+    reach[i] = window.demand() <= threshold ? window.end : window.end - 1;
+    if (reach[i] <= i) throw new Error(`feasibleEnds: step ${i} alone exceeds the threshold`);
+    window.popFront();
+  }
+  return reach;
+}
