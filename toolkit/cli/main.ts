@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `quilt` command line. Each command lives in cli/commands/ and calls the same toolkit functions the
+ * notebooks use. User errors (QuiltError) print one line and exit 2; anything else is a bug and exits 1,
+ * with the stack only when QUILT_DEBUG=1.
+ */
+import { QuiltError, oneLine } from '../errors';
+import { COMMANDS } from './commands';
+
+const USAGE = `usage: quilt <command> [options]
+
+commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Every command takes --json to print one JSON object on stdout. Set QUILT_DEBUG=1 for stack traces.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) throw new QuiltError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    const debug = process.env.QUILT_DEBUG === '1';
+    if (error instanceof QuiltError) {
+      process.stderr.write(`quilt: ${oneLine(error)}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`quilt: internal error: ${oneLine(error)}${debug ? '' : ' (QUILT_DEBUG=1 shows the stack)'}\n`);
+      process.exitCode = 1;
+    }
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  },
+);

@@ -1,0 +1,139 @@
+/**
+ * Backends over onnxruntime-node: `cpu`, `webgpu` (Dawn on Vulkan) and `cuda` (where the CUDA provider
+ * libraries sit beside onnxruntime's own library), chosen by name or with `auto`.
+ *
+ * Availability is checked by opening a one-node session on the provider, because onnxruntime's own list says
+ * what was bundled, not whether a device answers. A backend that cannot run is a QuiltError that says how to
+ * get it. On `webgpu`, `outputsOnDevice` keeps a session's outputs as GPU buffers that the next session reads
+ * directly (the memory pool); on `cpu` every tensor is in host memory, which is the device.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { QuiltError, oneLine } from '../errors';
+import { Backend, BackendName, Session, SessionOptions, TensorHandle } from './backend';
+import { GraphBuilder } from '../graph/builder';
+import { writeModel } from '../onnx/write';
+
+export type BackendChoice = Exclude<BackendName, 'fake'> | 'auto';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
+
+export interface OrtBackendOptions {
+  /** Threads onnxruntime may use inside one operator on the CPU; default: all cores. */
+  readonly intraOpThreads?: number;
+}
+
+const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake'>, string>> = {
+  cpu: 'reinstall onnxruntime-node (npm ci)',
+  webgpu: 'it needs a Vulkan driver: a GPU with its vendor driver and libvulkan1, or on a machine without a GPU Mesa\'s '
+    + 'software driver from bookworm-backports (bash .ci/system-packages.sh); see the README',
+  cuda: "it needs onnxruntime's CUDA provider libraries beside onnxruntime-node's libonnxruntime.so and a CUDA GPU; "
+    + "see the README's section on backends",
+};
+
+function providers(name: Exclude<BackendName, 'fake'>): ort.InferenceSession.SessionOptions['executionProviders'] {
+  return name === 'cpu' ? ['cpu'] : [name, 'cpu'];
+}
+
+/** A tiny model (y = relu(x)) used to prove a provider answers. */
+let probeModel: Uint8Array | undefined;
+function probe(): Uint8Array {
+  if (probeModel === undefined) {
+    const b = new GraphBuilder('probe');
+    b.input('x', 'float32', [4]);
+    b.output(b.op('Relu', ['x'], {}, 'relu'), 'float32', [4]);
+    probeModel = writeModel(b.finish());
+  }
+  return probeModel;
+}
+
+class OrtSession implements Session {
+  constructor(private readonly session: ort.InferenceSession) {}
+  get inputNames(): readonly string[] { return this.session.inputNames; }
+  get outputNames(): readonly string[] { return this.session.outputNames; }
+  async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
+    return (await this.session.run(feeds as Record<string, ort.Tensor>)) as Record<string, TensorHandle>;
+  }
+  async dispose(): Promise<void> { await this.session.release(); }
+}
+
+class OrtBackend implements Backend {
+  readonly hasDeviceMemory: boolean;
+  constructor(readonly name: Exclude<BackendName, 'fake'>, readonly device: string, private readonly options: OrtBackendOptions) {
+    this.hasDeviceMemory = name !== 'cpu';
+  }
+
+  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      executionProviders: providers(this.name),
+      intraOpNumThreads: this.options.intraOpThreads ?? os.cpus().length,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    };
+    // Only webgpu can hand a session's output to the next session without leaving the device (see
+    // shared/ENVIRONMENT.md); elsewhere outputs come back to host memory.
+    if (options.outputsOnDevice && this.name === 'webgpu') sessionOptions.preferredOutputLocation = 'gpu-buffer';
+    try {
+      return new OrtSession(await ort.InferenceSession.create(model, sessionOptions));
+    } catch (error) {
+      throw new Error(`onnxruntime (${this.name}) could not load the model: ${oneLine(error)}`);
+    }
+  }
+}
+
+/** Whether a GPU is visible to this machine at all (so `auto` does not pick a software WebGPU adapter). */
+function hasHardwareGpu(): boolean {
+  try {
+    if (fs.existsSync('/dev/nvidia0')) return true;
+    return fs.readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
+function describeDevice(name: Exclude<BackendName, 'fake'>): string {
+  if (name === 'cpu') return `cpu: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}`;
+  if (name === 'webgpu') return hasHardwareGpu() ? 'webgpu: hardware adapter' : 'webgpu: software adapter (Mesa lavapipe)';
+  return 'cuda: device 0';
+}
+
+/** Opens a backend by name; throws a QuiltError that says how to get it when it cannot run here. */
+export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBackendOptions = {}): Promise<Backend> {
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')})`);
+  }
+  if (choice === 'auto') {
+    const candidates: Exclude<BackendName, 'fake'>[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
+    for (const name of candidates) {
+      if ((await checkBackend(name)) === undefined) return new OrtBackend(name, describeDevice(name), options);
+    }
+    throw new QuiltError('no onnxruntime backend works on this machine (not even cpu): reinstall with npm ci');
+  }
+  const problem = await checkBackend(choice);
+  if (problem !== undefined) {
+    throw new QuiltError(`backend '${choice}' is not available here (${problem}); ${HOW_TO_GET[choice]}`);
+  }
+  return new OrtBackend(choice, describeDevice(choice), options);
+}
+
+/** Undefined when the provider runs the probe model correctly; otherwise what went wrong. */
+export async function checkBackend(name: Exclude<BackendName, 'fake'>): Promise<string | undefined> {
+  const listed = ort.listSupportedBackends().find((b) => b.name === name);
+  if (listed === undefined) return `onnxruntime-node ${ort.env.versions.common} does not list it`;
+  try {
+    const session = await ort.InferenceSession.create(probe(), { executionProviders: [name], logSeverityLevel: 4 });
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [4]) });
+    const data = out[session.outputNames[0]].data as Float32Array;
+    await session.release();
+    if (Array.from(data).join(',') !== '0,2,0,4') return 'it computed a wrong answer on a test model';
+    return undefined;
+  } catch (error) {
+    return oneLine(error).slice(0, 200);
+  }
+}
+
+/** Default number of tasks to run at once on a backend: one on the CPU (onnxruntime already uses every core). */
+export function defaultConcurrency(backend: Backend): number {
+  return backend.name === 'cpu' ? 1 : 2;
+}
