@@ -38,12 +38,17 @@ export function tensorFromProto(tensor: onnx.ITensorProto, external: ExternalDat
   const expected = elementCount(dims) * dtypeByteSize(dtype);
   let bytes: Uint8Array;
   if (ExternalDataReader.isExternal(tensor)) bytes = external.read(tensor);
-  else if ((tensor.rawData?.length ?? 0) > 0 || expected === 0) bytes = tensor.rawData ?? new Uint8Array(0);
+  else if ((tensor.rawData?.length ?? 0) > 0 || expected === 0) bytes = plainView(tensor.rawData ?? new Uint8Array(0));
   else bytes = typedFieldsToRaw(tensor, dtype, expected / dtypeByteSize(dtype));
   if (bytes.length !== expected) {
     throw new QuiltError(`${name} has ${bytes.length} bytes of data, but its ${dtype} shape [${dims.join(', ')}] needs ${expected}`);
   }
   return { dtype, dims, bytes };
+}
+
+/** The same bytes as a plain Uint8Array (protobufjs hands out Buffers on Node). */
+function plainView(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Converts the typed repeated fields (float_data, int32_data, ...) to raw little-endian bytes. */
