@@ -1,0 +1,219 @@
+/**
+ * The device ledger: a capacity (the memory budget) and every byte resident on the device, by kind.
+ *
+ * Kinds:
+ *  - weights, per weights key (one key per task model). Weights stay cached after their task ends; each entry
+ *    counts the running tasks that use it and remembers when it was last used. Weights no running task uses
+ *    may be evicted, least recently used first, when a reservation needs their room.
+ *  - activations, per running task (its peak live activation bytes, held for the whole run of the task).
+ *  - pool, per request in flight (its cut tensors' pool buffer, from its first task until its end).
+ *
+ * Operations: `tryReserve` (managed: all or nothing, never past the capacity), `forceReserve` (unmanaged: when
+ * even eviction cannot make room it reports an overflow and holds nothing, as a failed GPU allocation),
+ * `release` (a task's activations; its weights stay cached), `releasePool`, `evictUnusedWeights`.
+ *
+ * Invariants: total = weights + activations + pool; after `tryReserve` total <= capacity; a weight entry in
+ * use is never evicted; every change appends one timeline sample (an overflow appends the attempted total,
+ * marked with the request id, then the unchanged total).
+ */
+import { TimelineRow } from '../experiment/schema';
+
+/** What one task asks of the device when it is admitted. */
+export interface Reservation {
+  readonly requestId: number;
+  /** Key of the task's weights ('' when it has none). Two tasks with the same key share one resident copy. */
+  readonly weightsKey: string;
+  readonly weightBytes: number;
+  /** Peak live activation bytes, held while the task runs. */
+  readonly activationBytes: number;
+  /** Pool bytes to reserve for the request with this task (its first task when the pool is on), else 0. */
+  readonly poolBytes: number;
+}
+
+/** A held reservation; give it back to `release`. */
+export interface Ticket {
+  readonly id: number;
+  readonly reservation: Reservation;
+  /** True when the weights were not resident and had to be brought in (a cache miss). */
+  readonly weightsLoaded: boolean;
+}
+
+export interface ForceResult {
+  /** Undefined when the reservation overflowed the capacity (nothing is held then). */
+  readonly ticket: Ticket | undefined;
+  readonly overflowed: boolean;
+}
+
+interface WeightEntry {
+  readonly bytes: number;
+  users: number;
+  lastUse: number;
+}
+
+export interface LedgerOptions {
+  /** Policy name written into timeline samples. */
+  readonly policy: string;
+  /** Current time in ms since the run started. */
+  readonly now: () => number;
+}
+
+export function emptyReservation(requestId: number): Reservation {
+  return { requestId, weightsKey: '', weightBytes: 0, activationBytes: 0, poolBytes: 0 };
+}
+
+export class DeviceLedger {
+  private readonly weights = new Map<string, WeightEntry>();
+  private readonly activations = new Map<number, number>();
+  private readonly pools = new Map<number, number>();
+  private weightTotal = 0;
+  private activationTotal = 0;
+  private poolTotal = 0;
+  private useTick = 0;
+  private nextTicket = 1;
+  private readonly samples: TimelineRow[] = [];
+
+  constructor(readonly capacityBytes: number, private readonly options: LedgerOptions) {
+    if (!Number.isFinite(capacityBytes) || capacityBytes < 0) {
+      throw new RangeError(`ledger capacity must be a non-negative byte count, got ${capacityBytes}`);
+    }
+    this.sample(-1);
+  }
+
+  get weightBytes(): number { return this.weightTotal; }
+  get activationBytes(): number { return this.activationTotal; }
+  get poolBytes(): number { return this.poolTotal; }
+  get totalBytes(): number { return this.weightTotal + this.activationTotal + this.poolTotal; }
+  get freeBytes(): number { return this.capacityBytes - this.totalBytes; }
+  get timeline(): readonly TimelineRow[] { return this.samples; }
+
+  /** Weights keys resident now, least recently used first. */
+  residentWeights(): string[] {
+    return [...this.weights.entries()].sort((a, b) => a[1].lastUse - b[1].lastUse).map(([key]) => key);
+  }
+
+  /** Pool bytes the request holds (0 when none). */
+  poolOf(requestId: number): number {
+    return this.pools.get(requestId) ?? 0;
+  }
+
+  /** Bytes the reservation adds to the device: its weights unless resident, its activations and its pool. */
+  additionalBytes(r: Reservation): number {
+    const weights = r.weightsKey !== '' && this.weights.has(r.weightsKey) ? 0 : r.weightBytes;
+    return weights + r.activationBytes + r.poolBytes;
+  }
+
+  /** Bytes of cached weights that no running task uses (and that are not `keep`): what eviction can free. */
+  evictableBytes(keep = ''): number {
+    let total = 0;
+    for (const [key, entry] of this.weights) if (entry.users === 0 && key !== keep) total += entry.bytes;
+    return total;
+  }
+
+  /** Whether the reservation fits now, counting room that evicting unused weights would make. */
+  fits(r: Reservation): boolean {
+    return this.additionalBytes(r) <= this.freeBytes + this.evictableBytes(r.weightsKey);
+  }
+
+  /** Holds the reservation if it fits (evicting unused weights LRU-first as needed); undefined otherwise. */
+  tryReserve(r: Reservation): Ticket | undefined {
+    if (!this.fits(r)) return undefined;
+    return this.hold(r);
+  }
+
+  /** Unmanaged admission: holds the reservation if it fits after eviction, or records an overflow. */
+  forceReserve(r: Reservation): ForceResult {
+    if (this.fits(r)) return { ticket: this.hold(r), overflowed: false };
+    const attempted = this.additionalBytes(r);
+    this.sample(r.requestId, attempted);
+    this.sample(-1);
+    return { ticket: undefined, overflowed: true };
+  }
+
+  /** Ends a task: frees its activations; its weights stay cached, unused once no other task holds them. */
+  release(ticket: Ticket): void {
+    const held = this.activations.get(ticket.id);
+    if (held === undefined) throw new Error(`ledger: ticket ${ticket.id} is not held`);
+    this.activations.delete(ticket.id);
+    this.activationTotal -= held;
+    const key = ticket.reservation.weightsKey;
+    if (key !== '') {
+      const entry = this.weights.get(key);
+      if (entry === undefined || entry.users === 0) throw new Error(`ledger: weights '${key}' are not in use`);
+      entry.users -= 1;
+      entry.lastUse = ++this.useTick;
+    }
+    this.sample(-1);
+  }
+
+  /** Ends a request: frees its pool (no-op when it holds none). */
+  releasePool(requestId: number): void {
+    const held = this.pools.get(requestId);
+    if (held === undefined) return;
+    this.pools.delete(requestId);
+    this.poolTotal -= held;
+    this.sample(-1);
+  }
+
+  /** Drops every cached weight no running task uses (the end of a run). */
+  evictUnusedWeights(): void {
+    const before = this.weightTotal;
+    this.evict(Number.POSITIVE_INFINITY, '');
+    if (this.weightTotal !== before) this.sample(-1);
+  }
+
+  private hold(r: Reservation): Ticket {
+    const need = this.additionalBytes(r);
+    if (need > this.freeBytes) this.evict(need - this.freeBytes, r.weightsKey);
+    let weightsLoaded = false;
+    if (r.weightsKey !== '') {
+      let entry = this.weights.get(r.weightsKey);
+      if (entry === undefined) {
+        entry = { bytes: r.weightBytes, users: 0, lastUse: 0 };
+        this.weights.set(r.weightsKey, entry);
+        this.weightTotal += r.weightBytes;
+        weightsLoaded = true;
+      } else if (entry.bytes !== r.weightBytes) {
+        throw new Error(`ledger: weights '${r.weightsKey}' were ${entry.bytes} bytes, now ${r.weightBytes}`);
+      }
+      entry.users += 1;
+      entry.lastUse = ++this.useTick;
+    }
+    if (r.poolBytes > 0) {
+      if (this.pools.has(r.requestId)) throw new Error(`ledger: request ${r.requestId} already holds a pool`);
+      this.pools.set(r.requestId, r.poolBytes);
+      this.poolTotal += r.poolBytes;
+    }
+    const ticket: Ticket = { id: this.nextTicket++, reservation: r, weightsLoaded };
+    this.activations.set(ticket.id, r.activationBytes);
+    this.activationTotal += r.activationBytes;
+    this.sample(-1);
+    return ticket;
+  }
+
+  /** Evicts unused weights (not `keep`), least recently used first, until `bytes` are freed or none are left. */
+  private evict(bytes: number, keep: string): void {
+    const victims = [...this.weights.entries()]
+      .filter(([key, entry]) => entry.users === 0 && key !== keep)
+      .sort((a, b) => a[1].lastUse - b[1].lastUse);
+    let freed = 0;
+    for (const [key, entry] of victims) {
+      if (freed >= bytes) break;
+      this.weights.delete(key);
+      this.weightTotal -= entry.bytes;
+      freed += entry.bytes;
+    }
+  }
+
+  private sample(oomRequestId: number, attemptedBytes = 0): void {
+    this.samples.push({
+      policy: this.options.policy,
+      timeMs: this.options.now(),
+      weightBytes: this.weightTotal,
+      activationBytes: this.activationTotal,
+      poolBytes: this.poolTotal,
+      totalBytes: this.totalBytes + attemptedBytes,
+      budgetBytes: this.capacityBytes,
+      oomRequestId,
+    });
+  }
+}

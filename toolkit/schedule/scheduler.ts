@@ -1,0 +1,411 @@
+/**
+ * The scheduler: one event loop that runs a workload's requests under any policy on any backend.
+ *
+ * Stages:
+ *  1. Check the inputs before anything runs (QuiltError): every request's model is deployed, the concurrency
+ *     is a positive integer, and the budget holds the largest task demand of every deployed model used
+ *     (plus its pool when the pool is on), so that one request alone always fits.
+ *  2. Start the policy (Triton-style loads its instances here), schedule the arrivals on the clock (open
+ *     loop: at their arrival times; closed loop: the first N at time 0, then one per ended request).
+ *  3. Loop: while a worker is free, ask the policy for the next admission and hold its reservation in the
+ *     ledger (`tryReserve`; `forceReserve` for a policy that does not enforce the budget: an overflow fails
+ *     that request with 'oom'); start the task (`Session.run`, async). Then wait for the next event:
+ *       arrival    -> the request's first task is ready (enqueued in the policy);
+ *       completion -> the task's memory returns to the ledger; on error the request fails with the message;
+ *                     otherwise its outputs join the request's tensors and its next task is enqueued, or
+ *                     the request ends.
+ *     A request's end releases its pool, tells the policy, and writes its row.
+ *  4. Unload (Triton's instances, cached weights), so the ledger ends at zero; summarize.
+ *
+ * Data between tasks: the outputs of a task are kept as the handles the session returned, and later tasks
+ * are fed by name. Transfer bytes counted per request: on a backend with device memory, the request's inputs,
+ * the weights uploaded on a cache miss, and the model's outputs; with the pool off, every cut tensor twice
+ * (device -> host -> device). Which sessions write to the host is the business of whoever loaded them.
+ *
+ * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
+ * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
+ */
+import { QuiltError, oneLine } from '../errors';
+import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../experiment/schema';
+import { Backend, TensorHandle } from '../runtime/backend';
+import { formatBytes } from '../units';
+import { Clock } from './clock';
+import { Deployment, maxTaskDemand, tensorBytes } from './deployment';
+import { DeviceLedger, Ticket } from './device-ledger';
+import { Admission, Policy, ReadyTask } from './policy';
+import { summarize } from './summary';
+
+export type Feeds = Record<string, TensorHandle>;
+
+export interface ScheduledRequest {
+  readonly id: number;
+  /** Name of the deployment that serves it. */
+  readonly model: string;
+  /** Ms since the run's start (ignored in a closed loop, where arrivals follow completions). */
+  readonly arrivalMs: number;
+  /** Makes the request's input feeds, by the model's input names. */
+  readonly makeInputs: () => Feeds | Promise<Feeds>;
+}
+
+/** Closed loop: `clients` clients each send their next request `thinkMs` after their previous one ended. */
+export interface ClosedLoop {
+  readonly clients: number;
+  readonly thinkMs: number;
+}
+
+export interface ScheduleOptions {
+  /** The requests, in id order for a closed loop. */
+  readonly requests: readonly ScheduledRequest[];
+  /** Deployments by model name, at the policy's granularity. */
+  readonly deployments: ReadonlyMap<string, Deployment>;
+  readonly backend: Backend;
+  readonly clock: Clock;
+  /** A fresh policy (policies keep per-run state). */
+  readonly policy: Policy;
+  readonly budgetBytes: number;
+  /** How many tasks may run at once. */
+  readonly concurrency: number;
+  /** Keep cut tensors in a device pool (default: the policy's default). */
+  readonly pool?: boolean;
+  readonly closedLoop?: ClosedLoop;
+  /** Called as each request ends (for progress bars). */
+  readonly onRequestEnd?: (row: RequestRow) => void;
+}
+
+export interface ScheduleResult {
+  /** One row per request, by request id. */
+  readonly rows: RequestRow[];
+  readonly timeline: TimelineRow[];
+  readonly summary: SummaryRow;
+}
+
+interface RequestState {
+  readonly request: ScheduledRequest;
+  readonly deployment: Deployment;
+  arrivalMs: number;
+  startMs: number;
+  executionMs: number;
+  transferBytes: number;
+  tasksRun: number;
+  readonly tensors: Map<string, TensorHandle>;
+}
+
+type LoopEvent =
+  | { readonly kind: 'arrival'; readonly state: RequestState }
+  | {
+      readonly kind: 'completion';
+      readonly admission: Admission;
+      readonly ticket: Ticket;
+      readonly runMs: number;
+      readonly outputs?: Feeds;
+      readonly error?: string;
+    };
+
+/** Events pushed by timers and finished tasks, taken one at a time by the loop. */
+class EventQueue<E> {
+  private readonly items: E[] = [];
+  private waiter: ((event: E) => void) | undefined;
+
+  push(event: E): void {
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter(event);
+    } else {
+      this.items.push(event);
+    }
+  }
+
+  take(): Promise<E> {
+    const first = this.items.shift();
+    if (first !== undefined) return Promise.resolve(first);
+    return new Promise((resolve) => { this.waiter = resolve; });
+  }
+}
+
+/** Runs the requests to their ends and returns their rows, the ledger timeline and a summary. */
+export async function runSchedule(options: ScheduleOptions): Promise<ScheduleResult> {
+  const loop = new SchedulerLoop(options);
+  return loop.run();
+}
+
+/** Throws QuiltError when the run cannot work: unknown models, bad concurrency, a budget too small. */
+export function checkScheduleInputs(options: ScheduleOptions): void {
+  const { requests, deployments, budgetBytes, concurrency } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new QuiltError(`concurrency: ${concurrency} is not a positive integer`);
+  }
+  if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) {
+    throw new QuiltError(`budget: ${budgetBytes} is not a positive byte count`);
+  }
+  const pool = options.pool ?? options.policy.defaultPool;
+  const seen = new Set<number>();
+  const used = new Set<string>();
+  for (const r of requests) {
+    if (seen.has(r.id)) throw new QuiltError(`request ${r.id}: the id is used twice`);
+    seen.add(r.id);
+    const d = deployments.get(r.model);
+    if (d === undefined) {
+      throw new QuiltError(
+        `request ${r.id}: model '${r.model}' is not deployed (deployed: ${[...deployments.keys()].join(', ')})`,
+      );
+    }
+    if (d.tasks.length === 0) throw new QuiltError(`model '${r.model}': its deployment has no tasks`);
+    used.add(r.model);
+  }
+  let worst: { model: string; task: number; demand: number; pool: number } | undefined;
+  for (const name of used) {
+    const d = deployments.get(name) as Deployment;
+    const demand = maxTaskDemand(d);
+    const poolBytes = pool && d.tasks.length > 1 ? d.poolBytes : 0;
+    if (worst === undefined || demand + poolBytes > worst.demand + worst.pool) {
+      worst = { model: name, task: d.tasks.findIndex((t) => t.demandBytes === demand), demand, pool: poolBytes };
+    }
+  }
+  if (worst !== undefined && worst.demand + worst.pool > budgetBytes) {
+    const d = deployments.get(worst.model) as Deployment;
+    throw new QuiltError(
+      `budget ${formatBytes(budgetBytes)} is smaller than the largest task demand: model '${worst.model}' task ` +
+        `${worst.task} (${d.granularity}) needs ${formatBytes(worst.demand)}` +
+        (worst.pool > 0 ? ` plus its request's pool of ${formatBytes(worst.pool)}` : ''),
+    );
+  }
+}
+
+class SchedulerLoop {
+  private readonly ledger: DeviceLedger;
+  private readonly policy: Policy;
+  private readonly clock: Clock;
+  private readonly pool: boolean;
+  private readonly events = new EventQueue<LoopEvent>();
+  private readonly rows: RequestRow[] = [];
+  private readonly states = new Map<number, RequestState>();
+  private readonly permanent: Ticket[] = [];
+  /** Closed loop: requests not sent yet, in id order. */
+  private readonly unsent: RequestState[] = [];
+  private running = 0;
+  private pendingArrivals = 0;
+
+  constructor(private readonly options: ScheduleOptions) {
+    this.policy = options.policy;
+    this.clock = options.clock;
+    this.pool = options.pool ?? options.policy.defaultPool;
+    this.ledger = new DeviceLedger(options.budgetBytes, { policy: this.policy.name, now: () => this.clock.now() });
+  }
+
+  async run(): Promise<ScheduleResult> {
+    checkScheduleInputs(this.options);
+    this.policy.start({
+      deployments: this.options.deployments,
+      pool: this.pool,
+      capacityBytes: this.options.budgetBytes,
+      reservePermanently: (r) => {
+        const ticket = this.ledger.tryReserve(r);
+        if (ticket) this.permanent.push(ticket);
+        return ticket;
+      },
+    });
+    this.scheduleArrivals();
+    while (this.rows.length < this.options.requests.length) {
+      this.dispatch();
+      if (this.rows.length === this.options.requests.length) break;
+      if (this.running === 0 && this.pendingArrivals === 0) {
+        throw new Error(
+          `scheduler stalled: ${this.policy.size} ready task(s), none admitted by '${this.policy.name}' ` +
+            `with ${formatBytes(this.ledger.freeBytes)} free`,
+        );
+      }
+      const event = await this.events.take();
+      if (event.kind === 'arrival') this.arrive(event.state);
+      else this.complete(event);
+    }
+    for (const ticket of this.permanent) this.ledger.release(ticket);
+    this.ledger.evictUnusedWeights();
+    const rows = [...this.rows].sort((a, b) => a.requestId - b.requestId);
+    const timeline = [...this.ledger.timeline];
+    const summary = summarize(rows, timeline, {
+      policy: this.policy.name,
+      backend: this.options.backend.name,
+      budgetBytes: this.options.budgetBytes,
+    });
+    return { rows, timeline, summary };
+  }
+
+  private scheduleArrivals(): void {
+    for (const request of this.options.requests) {
+      const deployment = this.options.deployments.get(request.model) as Deployment;
+      const state: RequestState = {
+        request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
+        tasksRun: 0, tensors: new Map(),
+      };
+      this.states.set(request.id, state);
+      if (this.options.closedLoop) this.unsent.push(state);
+      else this.sendAt(state, request.arrivalMs);
+    }
+    const clients = this.options.closedLoop?.clients ?? 0;
+    for (let i = 0; i < clients; i++) this.sendNextUnsent(0);
+  }
+
+  private sendAt(state: RequestState, atMs: number): void {
+    this.pendingArrivals++;
+    this.clock.at(atMs, () => {
+      state.arrivalMs = this.clock.now();
+      this.events.push({ kind: 'arrival', state });
+    });
+  }
+
+  private sendNextUnsent(atMs: number): void {
+    const state = this.unsent.shift();
+    if (state) this.sendAt(state, atMs);
+  }
+
+  private arrive(state: RequestState): void {
+    this.pendingArrivals--;
+    this.policy.enqueue(this.readyTask(state, 0));
+  }
+
+  private readyTask(state: RequestState, taskIndex: number): ReadyTask {
+    return {
+      requestId: state.request.id,
+      model: state.request.model,
+      arrivalMs: state.arrivalMs,
+      taskIndex,
+      task: state.deployment.tasks[taskIndex],
+      deployment: state.deployment,
+    };
+  }
+
+  private dispatch(): void {
+    while (this.running < this.options.concurrency) {
+      const admission = this.policy.next(this.ledger);
+      if (admission === undefined) return;
+      const { ready, reservation } = admission;
+      const state = this.states.get(ready.requestId) as RequestState;
+      if (state.startMs < 0) state.startMs = this.clock.now();
+      let ticket: Ticket | undefined;
+      if (this.policy.enforcesBudget) {
+        ticket = this.ledger.tryReserve(reservation);
+        if (ticket === undefined) {
+          throw new Error(`policy '${this.policy.name}' admitted request ${ready.requestId} task ` +
+            `${ready.taskIndex}, which does not fit the ledger`);
+        }
+      } else {
+        const free = this.ledger.freeBytes;
+        ticket = this.ledger.forceReserve(reservation).ticket;
+        if (ticket === undefined) {
+          this.policy.onTaskDone(ready);
+          this.end(state, 'oom', `out of memory: task ${ready.taskIndex} of '${ready.model}' needs ` +
+            `${formatBytes(this.ledger.additionalBytes(reservation))} more, ${formatBytes(free)} of ` +
+            `${formatBytes(this.ledger.capacityBytes)} free`);
+          continue;
+        }
+      }
+      this.running++;
+      const held = ticket;
+      void this.execute(state, admission, held).then((done) => this.events.push(done));
+    }
+  }
+
+  /** Runs one task; never rejects (a failure becomes the event's error). */
+  private async execute(state: RequestState, admission: Admission, ticket: Ticket): Promise<LoopEvent> {
+    const { task, taskIndex } = admission.ready;
+    const hasDeviceMemory = this.options.backend.hasDeviceMemory;
+    let feeds: Feeds;
+    try {
+      if (ticket.weightsLoaded && hasDeviceMemory) {
+        state.transferBytes += task.weightBytes;
+        if (task.loadWeights) await task.loadWeights();
+      }
+      if (taskIndex === 0) {
+        const inputs = await state.request.makeInputs();
+        for (const [name, handle] of Object.entries(inputs)) {
+          state.tensors.set(name, handle);
+          if (hasDeviceMemory) state.transferBytes += tensorBytes(handle);
+        }
+      }
+      feeds = this.feedsFor(state, taskIndex);
+    } catch (error) {
+      return { kind: 'completion', admission, ticket, runMs: 0, error: oneLine(error) };
+    }
+    const t0 = this.clock.now();
+    try {
+      const outputs = await task.session.run(feeds);
+      return { kind: 'completion', admission, ticket, runMs: this.clock.now() - t0, outputs };
+    } catch (error) {
+      return { kind: 'completion', admission, ticket, runMs: this.clock.now() - t0, error: oneLine(error) };
+    }
+  }
+
+  private feedsFor(state: RequestState, taskIndex: number): Feeds {
+    const feeds: Feeds = {};
+    for (const name of state.deployment.tasks[taskIndex].inputNames) {
+      const handle = state.tensors.get(name);
+      if (handle === undefined) {
+        throw new Error(`task ${taskIndex} of '${state.request.model}' reads '${name}', which neither the ` +
+          `request's inputs nor an earlier task provide`);
+      }
+      feeds[name] = handle;
+    }
+    return feeds;
+  }
+
+  private complete(event: Extract<LoopEvent, { kind: 'completion' }>): void {
+    const { ready } = event.admission;
+    const state = this.states.get(ready.requestId) as RequestState;
+    this.running--;
+    this.ledger.release(event.ticket);
+    this.policy.onTaskDone(ready);
+    state.executionMs += event.runMs;
+    state.tasksRun++;
+    if (event.error !== undefined || event.outputs === undefined) {
+      this.end(state, 'error', event.error ?? 'the session returned nothing');
+      return;
+    }
+    const finalNames = new Set(state.deployment.outputNames);
+    for (const [name, handle] of Object.entries(event.outputs)) {
+      state.tensors.set(name, handle);
+      if (!this.pool && !finalNames.has(name)) state.transferBytes += 2 * tensorBytes(handle);
+    }
+    const nextIndex = ready.taskIndex + 1;
+    if (nextIndex < state.deployment.tasks.length) {
+      this.policy.enqueue(this.readyTask(state, nextIndex));
+      return;
+    }
+    if (this.options.backend.hasDeviceMemory) {
+      for (const name of finalNames) {
+        const handle = state.tensors.get(name);
+        if (handle) state.transferBytes += tensorBytes(handle);
+      }
+    }
+    this.end(state, 'ok', '');
+  }
+
+  private end(state: RequestState, status: RequestStatus, error: string): void {
+    const id = state.request.id;
+    this.ledger.releasePool(id);
+    this.policy.onRequestEnd(id);
+    state.tensors.clear();
+    const endMs = this.clock.now();
+    const startMs = state.startMs < 0 ? endMs : state.startMs;
+    const row: RequestRow = {
+      requestId: id,
+      model: state.request.model,
+      policy: this.policy.name,
+      backend: this.options.backend.name,
+      budgetBytes: this.options.budgetBytes,
+      arrivalMs: state.arrivalMs,
+      startMs,
+      endMs,
+      latencyMs: endMs - state.arrivalMs,
+      queueingMs: startMs - state.arrivalMs,
+      executionMs: state.executionMs,
+      transferBytes: state.transferBytes,
+      tasks: state.tasksRun,
+      status,
+      error,
+    };
+    this.rows.push(row);
+    this.options.onRequestEnd?.(row);
+    if (this.options.closedLoop) this.sendNextUnsent(endMs + this.options.closedLoop.thinkMs);
+  }
+}
