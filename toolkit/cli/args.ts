@@ -19,7 +19,7 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
-    throw new QuiltError(`quilt ${command}: ${oneLine(error).replace(/\. To specify .*$/, '')}`);
+    throw new QuiltError(`${command}: ${oneLine(error).replace(/\. To specify .*$/, '')}`);
   }
 }
 

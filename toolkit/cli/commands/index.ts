@@ -4,4 +4,10 @@ export interface Command {
   run(argv: readonly string[]): Promise<number>;
 }
 
-export const COMMANDS: Record<string, Command> = {};
+import { zooCommand } from './zoo';
+import { profileCommand } from './profile';
+
+export const COMMANDS: Record<string, Command> = {
+  zoo: zooCommand,
+  profile: profileCommand,
+};

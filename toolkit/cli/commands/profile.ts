@@ -1,0 +1,29 @@
+/** `quilt profile <model> [--input name=shape ...] [--batch N] [--seq N] [--json]`. */
+import { profileModel } from '../../experiment/profile';
+import { formatBytes } from '../../units';
+import { boolFlag, parseCommandArgs, requirePositional } from '../args';
+import { printJson } from '../output';
+import { MODEL_FLAGS, modelOptions } from './model-flags';
+import { Command } from './index';
+
+export const profileCommand: Command = {
+  summary: 'memory profile of a model: weights, peak activations, the operator at the peak',
+  async run(argv) {
+    const args = parseCommandArgs('profile', argv, MODEL_FLAGS);
+    const ref = requirePositional(args, 0, 'a model (zoo:<name> or a path to .onnx)', 'quilt profile <model> [--input name=1x3x224x224]');
+    const { summary } = await profileModel(ref, modelOptions(args));
+    if (boolFlag(args, 'json')) {
+      printJson(summary);
+    } else {
+      process.stdout.write([
+        `model            ${summary.model}`,
+        `operators        ${summary.opCount}`,
+        `parameters       ${(summary.paramCount / 1e6).toFixed(2)} M`,
+        `weights          ${formatBytes(summary.weightBytes)}`,
+        `peak activations ${formatBytes(summary.peakActivationBytes)} at step ${summary.peakStep}, ${summary.peakOp}`,
+        `peak             ${formatBytes(summary.peakBytes)}`,
+      ].join('\n') + '\n');
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * Opening a model by reference: `zoo:<name>` (built once into the zoo's file cache, then read from it) or a
+ * path to an .onnx file, loaded into a Graph and shaped for the given input shapes. The CLI, the notebooks
+ * and the experiments all open models through `openModel`.
+ */
+import * as path from 'node:path';
+import { loadModel } from '../onnx/load';
+import { resolveShapes, ResolvedGraph } from '../shapes';
+import { zooModelFile, zooModelInfo } from '../zoo';
+import { QuiltError } from '../errors';
+
+export interface ModelOptions {
+  /** Batch size (zoo models). */
+  readonly batch?: number;
+  /** Sequence length (zoo transformers). */
+  readonly seq?: number;
+  /** Shapes of graph inputs by name (needed where a file has symbolic dimensions). */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface OpenedModel {
+  /** Short name: the zoo name or the file's base name. */
+  readonly name: string;
+  /** The reference it was opened by. */
+  readonly ref: string;
+  /** The .onnx file the graph was read from. */
+  readonly file: string;
+  readonly graph: ResolvedGraph;
+}
+
+export function isZooRef(ref: string): boolean {
+  return ref.startsWith('zoo:');
+}
+
+/** The file behind a reference (building a zoo model into the cache when needed). */
+export async function modelFile(ref: string, options: ModelOptions = {}): Promise<{ name: string; file: string }> {
+  if (isZooRef(ref)) {
+    const name = zooModelInfo(ref.slice(4)).name;
+    return { name, file: await zooModelFile(name, { batch: options.batch, seq: options.seq }) };
+  }
+  if (!ref.endsWith('.onnx')) {
+    throw new QuiltError(`model '${ref}' is neither zoo:<name> nor a path to an .onnx file`);
+  }
+  return { name: path.basename(ref, '.onnx'), file: ref };
+}
+
+export async function openModel(ref: string, options: ModelOptions = {}): Promise<OpenedModel> {
+  const { name, file } = await modelFile(ref, options);
+  const graph = await resolveShapes(loadModel(file, { name }), { inputShapes: options.inputShapes });
+  return { name, ref, file, graph };
+}
