@@ -81,6 +81,10 @@ function typedFieldsToRaw(tensor: onnx.ITensorProto, dtype: DType, count: number
 /** A tensor proto holding `data` as raw_data (a view of the same bytes, no copy). */
 export function tensorToProto(name: string, data: TensorData): onnx.ITensorProto {
   const b = data.bytes;
+  const expected = elementCount(data.dims) * dtypeByteSize(data.dtype);
+  if (b.length !== expected) {
+    throw new QuiltError(`tensor '${name}' has ${b.length} bytes, but its ${data.dtype} shape [${data.dims.join(', ')}] needs ${expected}`);
+  }
   return {
     name,
     dims: data.dims.map(numberToInt64),

@@ -136,3 +136,14 @@ test('a large initializer is written with its bytes intact', () => {
   const back = valueNamed(loadModel(bytes), 'w').data!.bytes;
   assert.equal(Buffer.compare(Buffer.from(back), Buffer.from(big.buffer)), 0);
 });
+
+test('what cannot be written is a QuiltError', () => {
+  const bad = new GraphBuilder('bad');
+  bad.input('x', 'float32', [2]);
+  bad.initializer('w', { dtype: 'float32', dims: [3], bytes: new Uint8Array(8) });
+  bad.output(bad.op('Add', ['x', 'w'], {}, 'add'));
+  assert.throws(() => writeModel(bad.finish()), /tensor 'w' has 8 bytes, but its float32 shape \[3\] needs 12/);
+  const g = convGraph();
+  const untyped: Graph = { ...g, values: g.values.map((v) => (v.name === 'x' ? { ...v, dtype: undefined } : v)) };
+  assert.throws(() => writeModel(untyped), /graph 'convnet': input 'x' has no dtype/);
+});
