@@ -10,14 +10,14 @@ import { QuiltError } from '../errors';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** The Chromium binary: $QUILT_CHROMIUM, else the first of the usual places that exists. */
-export function chromiumPath(): string {
+/** The Chromium binary: $QUILT_CHROMIUM, else the first of `candidates` (the usual places) that exists. */
+export function chromiumPath(candidates: readonly string[] = CANDIDATES): string {
   const chosen = process.env.QUILT_CHROMIUM;
   if (chosen) {
     if (!fs.existsSync(chosen)) throw new QuiltError(`QUILT_CHROMIUM=${chosen}: no such file`);
     return chosen;
   }
-  const found = CANDIDATES.find((p) => fs.existsSync(p));
+  const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     throw new QuiltError('headless Chromium is needed to draw images and was not found at /usr/bin/chromium: '
       + 'install it with `apt-get install chromium` (or set QUILT_CHROMIUM to a Chrome binary)');
