@@ -54,7 +54,7 @@ export class NetBuilder {
     return this.graph.initializer(name, float32Tensor(dims, values));
   }
 
-  /** A weight of a given dtype with given contents (position ids, indices). */
+  /** An int64 initializer with given contents (position ids). */
   int64(name: string, dims: readonly number[], values: readonly number[]): string {
     return this.graph.initializer(name, int64Tensor(dims, values));
   }
