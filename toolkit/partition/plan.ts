@@ -19,6 +19,12 @@ export interface Task {
   readonly inputs: readonly number[];
   /** Value indices the task hands on: cut tensors for later tasks and graph outputs. */
   readonly outputs: readonly number[];
+  /**
+   * Value indices of the weights the task's nodes read (initializers and Constant outputs), each once. A Constant
+   * output read by a task that does not hold its Constant node is listed here too: the task model must carry it.
+   * Optional so hand-made plans may leave it out; `propose` always fills it.
+   */
+  readonly weights?: readonly number[];
   /** Bytes of the weights the task's nodes read (initializers, Constant outputs, control-flow subgraph weights). */
   readonly weightBytes: number;
   /** Peak bytes of live activations while the task runs (inputs and outputs included). */
