@@ -10,7 +10,7 @@ import { valueNamed } from '../graph/graph';
 import { loadModel } from './load';
 import { writeModel } from './write';
 import {
-  BOOL, encodeModel, FLOAT, floats, floatTensor, ifModel, INT64, loopModel, node, tensorInfo,
+  BOOL, constantNode, encodeModel, FLOAT, floats, floatTensor, graphAttr, ifModel, INT64, loopModel, node, tensorInfo,
 } from './fixtures';
 
 const asFloats = (b: Uint8Array): number[] => [...new Float32Array(b.slice().buffer)];
@@ -235,4 +235,36 @@ test('unknown operators load as they are', () => {
   assert.equal(g.nodes[0].opType, 'FancyOp');
   assert.equal(g.nodes[0].domain, 'com.example');
   assert.deepEqual(g.nodes[0].attributes.get('mode'), { type: 'string', value: 'fast' });
+});
+
+test('nested subgraphs: implicit inputs and weights are followed to any depth', async () => {
+  const innerThen: onnx.IGraphProto = {
+    name: 'inner_then',
+    node: [constantNode('deep_const', 'deep', floatTensor('', [2], [100, 100])), node('Add', ['mid', 'deep'], ['t2'], 'deep_add'),
+      node('Add', ['t2', 'x'], ['t3'], 'deep_add_x')],
+    output: [tensorInfo('t3', FLOAT, [2])],
+  };
+  const innerElse: onnx.IGraphProto = { name: 'inner_else', node: [node('Identity', ['mid'], ['e2'], 'inner_id')], output: [tensorInfo('e2', FLOAT, [2])] };
+  const outerThen: onnx.IGraphProto = {
+    name: 'outer_then',
+    initializer: [floatTensor('one', [2], [1, 1])],
+    node: [
+      node('Add', ['x', 'one'], ['mid'], 'mid_add'),
+      node('If', ['c'], ['t'], 'inner_if', [graphAttr('then_branch', innerThen), graphAttr('else_branch', innerElse)]),
+    ],
+    output: [tensorInfo('t', FLOAT, [2])],
+  };
+  const outerElse: onnx.IGraphProto = { name: 'outer_else', node: [node('Neg', ['x'], ['e'], 'neg')], output: [tensorInfo('e', FLOAT, [2])] };
+  const g = loadModel(encodeModel({
+    name: 'nested',
+    input: [tensorInfo('c', BOOL, []), tensorInfo('x', FLOAT, [2])],
+    node: [node('If', ['c'], ['y'], 'outer_if', [graphAttr('then_branch', outerThen), graphAttr('else_branch', outerElse)])],
+    output: [tensorInfo('y', FLOAT, [2])],
+  }));
+  assert.deepEqual(g.nodes[0].implicitInputs.map((i) => g.values[i].name), ['x', 'c']);
+  assert.equal(g.nodes[0].subgraphWeightBytes, 16);
+  const out = await runOnce(writeModel(g), {
+    c: new ort.Tensor('bool', Uint8Array.from([1]), []), x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]),
+  });
+  assert.deepEqual(out.y, [103, 105]);
 });
