@@ -46,16 +46,29 @@ export function planPool(cuts: readonly CutTensor[], options: PoolOptions = {}):
   return { slots, poolBytes: slots.length === 0 ? 0 : bestBytes, noReuseBytes };
 }
 
+/**
+ * Places items in the given order at the lowest offset clear of every conflicting placed slot. A placed slot
+ * conflicts with [from, to] when it is alive at `from` or starts inside (from, to]; both are found through
+ * per-task lists, so the work per item is about the number of slots it could conflict with.
+ */
 function firstFit(items: readonly Omit<PoolSlot, 'offset'>[], align: (x: number) => number): PoolSlot[] {
+  const lastTask = items.reduce((top, item) => Math.max(top, item.toTask), 0);
+  const aliveAt: PoolSlot[][] = Array.from({ length: lastTask + 1 }, () => []);
+  const startsAt: PoolSlot[][] = Array.from({ length: lastTask + 1 }, () => []);
   const placed: PoolSlot[] = [];
   for (const item of items) {
-    const busy = placed.filter((p) => slotsConflict(p, item)).sort((a, b) => a.offset - b.offset);
+    const busy = [...aliveAt[item.fromTask]];
+    for (let t = item.fromTask + 1; t <= item.toTask; t++) busy.push(...startsAt[t]);
+    busy.sort((a, b) => a.offset - b.offset);
     let offset = 0;
     for (const p of busy) {
       if (offset + item.size <= p.offset) break;
       offset = Math.max(offset, align(p.offset + p.size));
     }
-    placed.push({ ...item, offset });
+    const slot: PoolSlot = { ...item, offset };
+    placed.push(slot);
+    startsAt[slot.fromTask].push(slot);
+    for (let t = slot.fromTask; t <= slot.toTask; t++) aliveAt[t].push(slot);
   }
   return placed;
 }
