@@ -6,8 +6,11 @@ export interface Command {
 
 import { zooCommand } from './zoo';
 import { profileCommand } from './profile';
+import { partitionCommand, verifyCommand } from './partition';
 
 export const COMMANDS: Record<string, Command> = {
   zoo: zooCommand,
   profile: profileCommand,
+  partition: partitionCommand,
+  verify: verifyCommand,
 };

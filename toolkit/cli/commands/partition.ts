@@ -1,0 +1,62 @@
+/**
+ * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--out dir] [--json]` and
+ * `quilt verify <model> --threshold <t> [--granularity ...] [--json]` (exit 0 only within tolerance).
+ */
+import { checkGranularity, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
+import { verifyPlan } from '../../experiment/verify';
+import { openBackend } from '../../runtime/ort-backend';
+import { formatBytes } from '../../units';
+import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
+import { formatTable, printJson } from '../output';
+import { MODEL_FLAGS, modelOptions } from './model-flags';
+import { Command } from './index';
+
+const FLAGS = { ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const } };
+
+function request(args: ParsedArgs) {
+  return {
+    ...modelOptions(args),
+    threshold: stringFlag(args, 'threshold'),
+    granularity: checkGranularity(stringFlag(args, 'granularity') ?? 'quilt'),
+  };
+}
+
+export const partitionCommand: Command = {
+  summary: 'cut a model into tasks whose peak memory stays under a threshold; --out writes the task models',
+  async run(argv) {
+    const args = parseCommandArgs('partition', argv, { ...FLAGS, out: { type: 'string' } });
+    const ref = requirePositional(args, 0, 'a model', 'quilt partition <model> --threshold 50% [--granularity quilt|layer|model] [--out dir]');
+    const { plan } = await openAndPartition(ref, request(args));
+    const out = stringFlag(args, 'out');
+    const files = out === undefined ? [] : writePartition(plan, out);
+    const described = describePartition(plan);
+    if (boolFlag(args, 'json')) {
+      printJson({ ...described, ...(out === undefined ? {} : { out, files }) });
+      return 0;
+    }
+    process.stdout.write(`${plan.model}: ${plan.tasks.length} ${plan.granularity} tasks at threshold ${formatBytes(plan.thresholdBytes)}`
+      + ` (smallest feasible ${formatBytes(plan.minFeasibleThreshold)}); cut ${formatBytes(plan.cutBytes)}, pool ${formatBytes(plan.pool.poolBytes)}`
+      + ` (${formatBytes(plan.pool.noReuseBytes)} without reuse)\n`);
+    process.stdout.write(`${formatTable(described.tasks.map((t) => ({
+      task: t.index, ops: t.opCount, first: t.firstOp, last: t.lastOp, demand: formatBytes(t.peakBytes), weights: formatBytes(t.weightBytes),
+    })))}\n`);
+    if (out !== undefined) process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+    return 0;
+  },
+};
+
+export const verifyCommand: Command = {
+  summary: 'run the whole model and its chained tasks on the CPU and compare their outputs',
+  async run(argv) {
+    const args = parseCommandArgs('verify', argv, FLAGS);
+    const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model]');
+    const { plan } = await openAndPartition(ref, request(args));
+    const result = await verifyPlan(plan, await openBackend('cpu'));
+    if (boolFlag(args, 'json')) printJson(result);
+    else {
+      process.stdout.write(`${result.model}: ${result.tasks} ${result.granularity} tasks; max abs diff ${result.maxAbsDiff.toExponential(2)},`
+        + ` max rel diff ${result.maxRelDiff.toExponential(2)} (tolerance ${result.tolerance}) -> ${result.ok ? 'equivalent' : 'DIFFERENT'}\n`);
+    }
+    return result.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * Partitioning a model for people and files: open it, propose a plan at a threshold and granularity,
+ * validate it, and describe it in plain numbers (what `quilt partition --json` prints and plan.json holds).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileOrder } from '../graph/order';
+import { analyzeMemory } from '../memory/profile';
+import { build } from '../partition/build';
+import { Granularity, PartitionPlan } from '../partition/plan';
+import { propose } from '../partition/propose';
+import { validate } from '../partition/validate';
+import { QuiltError } from '../errors';
+import { ModelOptions, OpenedModel, openModel } from './model-source';
+
+export const GRANULARITIES: readonly Granularity[] = ['quilt', 'layer', 'model'];
+
+export interface PartitionRequest extends ModelOptions {
+  readonly granularity?: Granularity;
+  /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
+  readonly threshold?: number | string;
+}
+
+export function checkGranularity(name: string): Granularity {
+  if (!(GRANULARITIES as readonly string[]).includes(name)) {
+    throw new QuiltError(`--granularity: '${name}' is not one of ${GRANULARITIES.join(', ')}`);
+  }
+  return name as Granularity;
+}
+
+/** Proposes and validates a plan for an already opened model. */
+export function partitionModel(model: OpenedModel, request: PartitionRequest): PartitionPlan {
+  const granularity = request.granularity ?? 'quilt';
+  if (granularity === 'quilt' && request.threshold === undefined) {
+    throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the peak or a byte count)');
+  }
+  const plan = propose(model.graph, fileOrder(model.graph), { granularity, threshold: request.threshold });
+  validate(plan);
+  return plan;
+}
+
+export async function openAndPartition(ref: string, request: PartitionRequest) {
+  const model = await openModel(ref, request);
+  return { model, plan: partitionModel(model, request) };
+}
+
+/** The plan in plain numbers: every size in bytes, tensors by name. */
+export function describePartition(plan: PartitionPlan) {
+  const g = plan.graph;
+  const tensor = (v: number) => ({ name: g.values[v].name, bytes: g.values[v].bytes });
+  return {
+    model: plan.model,
+    granularity: plan.granularity,
+    threshold: plan.thresholdBytes,
+    minFeasibleThreshold: plan.minFeasibleThreshold,
+    modelPeakBytes: analyzeMemory(g, plan.order).peakBytes,
+    taskCount: plan.tasks.length,
+    tasks: plan.tasks.map((t) => ({
+      index: t.index,
+      opCount: t.nodes.length,
+      firstOp: g.nodes[t.nodes[0]]?.name ?? '',
+      lastOp: g.nodes[t.nodes[t.nodes.length - 1]]?.name ?? '',
+      peakBytes: t.demandBytes,
+      weightBytes: t.weightBytes,
+      peakActivationBytes: t.peakActivationBytes,
+      inputs: t.inputs.map(tensor),
+      outputs: t.outputs.map(tensor),
+    })),
+    cutBytes: plan.cutBytes,
+    poolBytes: plan.pool.poolBytes,
+    poolBytesWithoutReuse: plan.pool.noReuseBytes,
+    poolSlots: plan.pool.slots.map((s) => ({ tensor: g.values[s.value].name, offset: s.offset, size: s.size, fromTask: s.fromTask, toTask: s.toTask })),
+  };
+}
+
+/** Writes task-<k>.onnx for every task and plan.json into `dir` (each file atomically). */
+export function writePartition(plan: PartitionPlan, dir: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, data: Uint8Array | string) => {
+    const file = path.join(dir, name);
+    const temp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(temp, data);
+    fs.renameSync(temp, file);
+    files.push(file);
+  };
+  const width = String(plan.tasks.length - 1).length;
+  const models = build(plan);
+  models.forEach((m) => write(`task-${String(m.task).padStart(width, '0')}.onnx`, m.bytes));
+  write('plan.json', `${JSON.stringify({
+    ...describePartition(plan),
+    taskFiles: files.map((f) => path.basename(f)),
+    taskIO: models.map((m) => ({ task: m.task, inputs: m.inputNames, outputs: m.outputNames })),
+  }, null, 2)}\n`);
+  return files;
+}
