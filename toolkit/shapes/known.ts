@@ -24,6 +24,11 @@ export function isIntegerDType(dtype: DType): boolean {
   return INTEGER_DTYPES.has(dtype);
 }
 
+/** Whether a tensor of this shape is small enough to fold (checked before computing its contents). */
+export function isSmall(shape: readonly number[]): boolean {
+  return elementCount(shape) <= MAX_CONSTANT_ELEMENTS;
+}
+
 /** A Known whose constant is kept only when it is small enough to be worth carrying. */
 export function known(dtype: DType, shape: readonly number[], constant?: readonly number[]): Known {
   if (constant === undefined || constant.length > MAX_CONSTANT_ELEMENTS) return { dtype, shape };

@@ -7,7 +7,7 @@ import { DType } from '../../graph/dtype';
 import { dtypeFromOnnx } from '../../graph/dtype';
 import { broadcastShapes, broadcastValues } from '../broadcast';
 import { RuleContext, ShapeRule } from '../context';
-import { Known, castNumber, isIntegerDType, known } from '../known';
+import { Known, castNumber, isIntegerDType, isSmall, known } from '../known';
 
 type Fold1 = (x: number) => number;
 type Fold2 = (a: number, b: number, dtype: DType) => number;
@@ -31,7 +31,7 @@ export function broadcastOf(ctx: RuleContext, inputs: readonly Known[]): readonl
 }
 
 function fold(inputs: readonly Known[], shape: readonly number[], dtype: DType, f: (xs: number[]) => number): number[] | undefined {
-  if (!inputs.every((k) => k.constant !== undefined)) return undefined;
+  if (!isSmall(shape) || !inputs.every((k) => k.constant !== undefined)) return undefined;
   const n = shape.reduce((a, b) => a * b, 1);
   const expanded = inputs.map((k) => broadcastValues(k.constant as number[], k.shape, shape));
   const out = new Array<number>(n);

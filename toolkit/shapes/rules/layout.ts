@@ -6,7 +6,7 @@
  */
 import { stridesOf, broadcastValues } from '../broadcast';
 import { ShapeRule } from '../context';
-import { Known, known } from '../known';
+import { Known, isSmall, known } from '../known';
 import { broadcastOf } from './elementwise';
 
 /** Picks `indices[axis]` along every axis (a cartesian product), row-major. */
@@ -105,9 +105,11 @@ const split: ShapeRule = (ctx) => {
   let start = 0;
   return sizes.map((size) => {
     const shape = x.shape.map((d, i) => (i === axis ? size : d));
-    const picks = x.shape.map((d, i) => (i === axis ? range(size).map((j) => j + start) : range(d)));
+    const first = start;
     start += size;
-    return known(x.dtype, shape, x.constant ? selectByAxes(x.constant, x.shape, picks) : undefined);
+    if (!x.constant) return known(x.dtype, shape);
+    const picks = x.shape.map((d, i) => (i === axis ? range(size).map((j) => j + first) : range(d)));
+    return known(x.dtype, shape, selectByAxes(x.constant, x.shape, picks));
   });
 };
 
@@ -175,7 +177,7 @@ const expand: ShapeRule = (ctx) => {
   const target = ctx.constant(1);
   if (target === undefined) return undefined;
   const shape = broadcastOf(ctx, [x, known('int64', target)]);
-  return [known(x.dtype, shape, x.constant ? broadcastValues(x.constant, x.shape, shape) : undefined)];
+  return [known(x.dtype, shape, x.constant && isSmall(shape) ? broadcastValues(x.constant, x.shape, shape) : undefined)];
 };
 
 const tile: ShapeRule = (ctx) => {
@@ -184,8 +186,9 @@ const tile: ShapeRule = (ctx) => {
   if (repeats === undefined) return undefined;
   if (repeats.length !== x.shape.length) throw ctx.error(`repeats [${repeats}] do not match rank ${x.shape.length}`);
   const shape = x.shape.map((d, i) => d * repeats[i]);
+  if (!x.constant || !isSmall(shape)) return [known(x.dtype, shape)];
   const picks = shape.map((d, i) => range(d).map((j) => j % x.shape[i]));
-  return [known(x.dtype, shape, x.constant ? selectByAxes(x.constant, x.shape, picks) : undefined)];
+  return [known(x.dtype, shape, selectByAxes(x.constant, x.shape, picks))];
 };
 
 const pad: ShapeRule = (ctx) => {

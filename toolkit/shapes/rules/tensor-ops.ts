@@ -6,7 +6,7 @@
 import { TensorData } from '../../graph/graph';
 import { DType } from '../../graph/dtype';
 import { ShapeRule } from '../context';
-import { Known, decodeTensor, known } from '../known';
+import { Known, MAX_CONSTANT_ELEMENTS, decodeTensor, known } from '../known';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -51,7 +51,7 @@ const constantOfShape: ShapeRule = (ctx) => {
   const dtype: DType = value?.dtype ?? 'float32';
   const fill = value ? (decodeTensor(value)?.[0] ?? 0) : 0;
   const n = shape.reduce((a, b) => a * b, 1);
-  return [known(dtype, shape, n <= 4096 ? new Array<number>(n).fill(fill) : undefined)];
+  return [known(dtype, shape, n <= MAX_CONSTANT_ELEMENTS ? new Array<number>(n).fill(fill) : undefined)];
 };
 
 const rangeRule: ShapeRule = (ctx) => {
@@ -59,7 +59,8 @@ const rangeRule: ShapeRule = (ctx) => {
   if (start === undefined || limit === undefined || delta === undefined) return undefined;
   if (delta[0] === 0) throw ctx.error('delta must not be 0');
   const n = Math.max(Math.ceil((limit[0] - start[0]) / delta[0]), 0);
-  return [known(ctx.input(0).dtype, [n], range(n).map((i) => start[0] + i * delta[0]))];
+  const values = n <= MAX_CONSTANT_ELEMENTS ? range(n).map((i) => start[0] + i * delta[0]) : undefined;
+  return [known(ctx.input(0).dtype, [n], values)];
 };
 
 const oneHot: ShapeRule = (ctx) => {
