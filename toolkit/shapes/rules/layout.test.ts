@@ -112,3 +112,16 @@ test('constant contents flow through Gather, Slice, Concat, Tile and Expand', ()
   assert.deepEqual(constantOf(g, 'tile_out'), [1, 2, 1, 2]);
   assert.deepEqual(constantOf(g, 'ex_out'), [7, 7, 7]);
 });
+
+test('Split folds constant pieces; large results are shaped but never folded', () => {
+  const b = new GraphBuilder('split-consts');
+  const dims = b.op('Shape', [b.input('x', 'float32', [2, 3, 5, 7])], {}, 'dims');
+  const [head, tail] = b.node('Split', [dims, b.initializer('sz', int64Tensor([1, 3]))], {}, { name: 'parts', outputs: 2 });
+  const big = b.op('Expand', [b.initializer('one', int64Tensor([1], [])), b.initializer('bigshape', int64Tensor([100, 100]))], {}, 'big');
+  for (const o of [head, tail, big]) b.output(o);
+  const g = b.finish();
+  assert.deepEqual(constantOf(g, head), [2]);
+  assert.deepEqual(constantOf(g, tail), [3, 5, 7]);
+  assert.equal(constantOf(g, 'big_out'), undefined);
+  assert.deepEqual(shapeOf(staticShapes(g), 'big_out'), [100, 100]);
+});
