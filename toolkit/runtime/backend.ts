@@ -15,8 +15,11 @@ export interface TensorHandle {
 }
 
 export interface SessionOptions {
-  /** Keep outputs on the device (for the pool) instead of copying them to host memory. */
-  readonly outputsOnDevice?: boolean;
+  /**
+   * Keep outputs on the device (for the pool) instead of copying them to host memory: all of them (true) or
+   * those named. Backends whose tensors always live in host memory ignore it.
+   */
+  readonly outputsOnDevice?: boolean | readonly string[];
 }
 
 export interface Session {

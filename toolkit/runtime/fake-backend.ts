@@ -78,7 +78,8 @@ export class FakeBackend implements Backend {
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const spec = decodeFakeModel(model);
     this.openSessions++;
-    return new FakeSession(spec, this, options.outputsOnDevice ?? false);
+    const onDevice = options.outputsOnDevice;
+    return new FakeSession(spec, this, onDevice === true || (Array.isArray(onDevice) && onDevice.length > 0));
   }
 
   /** @internal used by FakeSession */
@@ -109,7 +110,7 @@ class FakeSession implements Session {
   constructor(
     private readonly spec: FakeModelSpec,
     private readonly backend: FakeBackend,
-    private readonly outputsOnDevice: boolean,
+    private readonly outputsOnDevice: boolean | readonly string[],
   ) {
     this.inputNames = spec.inputs.map((t) => t.name);
     this.outputNames = spec.outputs.map((t) => t.name);
@@ -134,9 +135,12 @@ class FakeSession implements Session {
       throw new Error(`injected fault in ${spec.model} task ${spec.task} (run ${this.runCount})`);
     }
     await this.backend.wait(cost);
-    const location = this.outputsOnDevice ? 'device' : 'cpu';
     const outputs: Record<string, TensorHandle> = {};
-    for (const o of spec.outputs) outputs[o.name] = { dims: [...o.dims], type: o.type ?? 'float32', location };
+    for (const o of spec.outputs) {
+      const onDevice = this.outputsOnDevice === true ||
+        (Array.isArray(this.outputsOnDevice) && this.outputsOnDevice.includes(o.name));
+      outputs[o.name] = { dims: [...o.dims], type: o.type ?? 'float32', location: onDevice ? 'device' : 'cpu' };
+    }
     return outputs;
   }
 

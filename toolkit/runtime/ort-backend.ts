@@ -73,7 +73,11 @@ class OrtBackend implements Backend {
     };
     // Only webgpu can hand a session's output to the next session without leaving the device (see
     // shared/ENVIRONMENT.md); elsewhere outputs come back to host memory.
-    if (options.outputsOnDevice && this.name === 'webgpu') sessionOptions.preferredOutputLocation = 'gpu-buffer';
+    const onDevice = options.outputsOnDevice;
+    if (this.name === 'webgpu' && onDevice === true) sessionOptions.preferredOutputLocation = 'gpu-buffer';
+    if (this.name === 'webgpu' && Array.isArray(onDevice) && onDevice.length > 0) {
+      sessionOptions.preferredOutputLocation = Object.fromEntries(onDevice.map((name) => [name, 'gpu-buffer' as const]));
+    }
     try {
       return new OrtSession(await ort.InferenceSession.create(model, sessionOptions));
     } catch (error) {

@@ -1,0 +1,77 @@
+/**
+ * Deploying a partition plan on a backend: one Session per task model, wrapped as the scheduler's Deployment.
+ *
+ * Where weights live:
+ *  - cpu (host memory is the device): every task's session is created once, up front; nothing is uploaded
+ *    and no upload is invented; the ledger still counts the weights against the budget.
+ *  - webgpu / cuda: a task's weights are on the device only while its session exists. The session is created
+ *    when the ledger says the weights are not resident (a cache miss: the scheduler calls `loadWeights`), so
+ *    the run pays the real upload; when the ledger evicts them the session is released.
+ * With the pool on, a task's outputs that later tasks read stay on the device (webgpu gpu-buffers); graph
+ * outputs always come back to the host.
+ */
+import { Backend, Session, TensorHandle } from '../runtime/backend';
+import { build, TaskModel } from '../partition/build';
+import { PartitionPlan } from '../partition/plan';
+import { Deployment, deploymentFromPlan } from '../schedule/deployment';
+
+/** A session that can be dropped and created again: its lifetime is the residency of the task's weights. */
+class ResidentSession implements Session {
+  private session: Session | undefined;
+  constructor(private readonly backend: Backend, private readonly model: TaskModel, private readonly deviceOutputs: readonly string[]) {}
+
+  get inputNames(): readonly string[] { return this.model.inputNames; }
+  get outputNames(): readonly string[] { return this.model.outputNames; }
+  get loaded(): boolean { return this.session !== undefined; }
+
+  /** Uploads the weights (creates the session), replacing a session whose weights were evicted. */
+  async load(): Promise<void> {
+    await this.unload();
+    this.session = await this.backend.load(this.model.bytes, { outputsOnDevice: this.deviceOutputs });
+  }
+
+  async unload(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (s !== undefined) await s.dispose();
+  }
+
+  async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
+    if (this.session === undefined) await this.load();
+    return this.session!.run(feeds);
+  }
+
+  dispose(): Promise<void> { return this.unload(); }
+}
+
+export interface LiveDeployment {
+  readonly deployment: Deployment;
+  /** Task models in plan order (their bytes are what a session loads). */
+  readonly taskModels: readonly TaskModel[];
+  /** Releases every session. */
+  dispose(): Promise<void>;
+}
+
+export interface DeployOptions {
+  /** The name requests use (default: the plan's model name). */
+  readonly name?: string;
+  /** Keep cut tensors on the device between tasks. */
+  readonly pool: boolean;
+}
+
+export async function deployPlan(plan: PartitionPlan, backend: Backend, options: DeployOptions, taskModels = build(plan)): Promise<LiveDeployment> {
+  const graphOutputs = new Set(plan.graph.outputs.map((v) => plan.graph.values[v].name));
+  const sessions = taskModels.map((m) => new ResidentSession(
+    backend, m, options.pool ? m.outputNames.filter((n) => !graphOutputs.has(n)) : [],
+  ));
+  if (!backend.hasDeviceMemory) for (const s of sessions) await s.load();
+  const deployment = deploymentFromPlan(plan, sessions, {
+    model: options.name,
+    ...(backend.hasDeviceMemory ? { loadWeights: (i: number) => sessions[i].load() } : {}),
+  });
+  return {
+    deployment,
+    taskModels,
+    async dispose() { for (const s of sessions) await s.dispose(); },
+  };
+}
