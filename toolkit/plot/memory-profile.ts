@@ -1,5 +1,5 @@
 /**
- * A model's memory profile: live activation bytes (MiB) at each operator step of its order, as a step line,
+ * A model's memory profile: live activation bytes (MiB) at each operator step of its order, one bar per step,
  * with the peak marked and labelled with its operator.
  */
 import { MemoryProfileRow } from '../experiment/columns';
@@ -18,9 +18,9 @@ export function memoryProfile(input: RowsOrFrame<MemoryProfileRow>, options: Mem
   return {
     data: [
       {
-        type: 'scatter', mode: 'lines', name: 'live activations', line: { shape: 'hv', color: '#636efa' },
-        fill: 'tozeroy', x: rows.map((r) => r.step), y: rows.map((r) => toMiB(r.liveActivationBytes)),
-        text: rows.map((r) => `${r.op} ${r.node}`),
+        type: 'bar', name: 'live activations', marker: { color: '#636efa', line: { width: 0 } },
+        x: rows.map((r) => r.step), y: rows.map((r) => toMiB(r.liveActivationBytes)),
+        text: rows.map((r) => `${r.op} ${r.node}`), textposition: 'none',
         hovertemplate: 'step %{x}: %{y:.2f} MiB<br>%{text}<extra></extra>',
       },
       ...(peak ? [{
@@ -31,6 +31,7 @@ export function memoryProfile(input: RowsOrFrame<MemoryProfileRow>, options: Mem
       }] : []),
     ],
     layout: baseLayout(options.title, {
+      bargap: 0,
       xaxis: axisTitle('Operator step'),
       yaxis: { ...axisTitle('Live activations (MiB)'), rangemode: 'tozero' },
       annotations: peak ? [{

@@ -76,7 +76,7 @@ export function memoryTimeline(input: RowsOrFrame<TimelineRow>, options: MemoryT
     if (policies.length > 1) {
       annotations.push({
         text: `<b>${policy}</b>`, showarrow: false, xref: `x${suffix} domain`, yref: `y${suffix} domain`,
-        x: 0, y: 1.12, xanchor: 'left', yanchor: 'bottom',
+        x: 0, y: 1.01, xanchor: 'left', yanchor: 'bottom',
       });
     }
   });
@@ -88,6 +88,7 @@ export function memoryTimeline(input: RowsOrFrame<TimelineRow>, options: MemoryT
       ...(facets > 1 ? { grid: { rows: facets, columns: 1, pattern: 'independent', ygap: 0.35 } } : {}),
       annotations,
       height: 120 + 280 * facets,
+      margin: { t: options.title ? 70 : 40, r: 30, b: 60, l: 70 },
     }),
   };
 }
