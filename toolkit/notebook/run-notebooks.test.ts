@@ -4,7 +4,7 @@
  * Chromium, checks that plotly drew every figure, and saves a screenshot to results/figures/.
  * Needs the system packages of .ci/system-packages.sh and a built toolkit (notebooks load dist/).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +25,7 @@ const notebooksDir = path.join(root, 'notebooks');
 const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-notebooks-'));
 const executedDir = path.join(work, 'executed');
+after(() => fs.rmSync(work, { recursive: true, force: true }));
 const JUPYTER = fs.existsSync('/usr/bin/jupyter') ? '/usr/bin/jupyter' : 'jupyter';
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
