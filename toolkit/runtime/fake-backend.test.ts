@@ -22,6 +22,15 @@ test('a fake session returns shape-only outputs after its declared cost in virtu
   assert.equal(backend.runs, 1);
 });
 
+test('outputs named in outputsOnDevice stay on the device, the others come to the host', async () => {
+  const backend = new FakeBackend();
+  const two = { ...spec, outputs: [{ name: 'y', dims: [1] }, { name: 'z', dims: [2] }] };
+  const session = await backend.load(encodeFakeModel(two), { outputsOnDevice: ['z'] });
+  const out = await session.run({ x: { dims: [1, 3], type: 'float32' } });
+  assert.equal(out.y.location, 'cpu');
+  assert.equal(out.z.location, 'device');
+});
+
 test('a fake session checks its feeds', async () => {
   const backend = new FakeBackend();
   const session = await backend.load(encodeFakeModel(spec));

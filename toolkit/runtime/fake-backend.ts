@@ -78,8 +78,7 @@ export class FakeBackend implements Backend {
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const spec = decodeFakeModel(model);
     this.openSessions++;
-    const onDevice = options.outputsOnDevice;
-    return new FakeSession(spec, this, onDevice === true || (Array.isArray(onDevice) && onDevice.length > 0));
+    return new FakeSession(spec, this, options.outputsOnDevice ?? false);
   }
 
   /** @internal used by FakeSession */

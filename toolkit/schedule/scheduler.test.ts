@@ -189,7 +189,8 @@ test('a budget below the largest task demand is refused before anything runs', a
       requests: requestsFor(MODELS, 4, 1), deployments: s.deployments, backend: s.backend, clock: s.clock,
       policy, budgetBytes: 60 * KiB, concurrency: 2,
     }),
-    (e: unknown) => e instanceof QuiltError && /budget 60.0 KiB is smaller than the largest task demand: model 'b' task 1 \(quilt\) needs 90.0 KiB plus its request's pool of 24.0 KiB/.test(e.message),
+    (e: unknown) => e instanceof QuiltError && e.message === 'budget 60.0 KiB is smaller than the largest task ' +
+      "demand: model 'b' task 1 (quilt) needs 90.0 KiB plus its request's pool of 24.0 KiB",
   );
   assert.equal(s.backend.runs, 0);
 });
