@@ -25,6 +25,8 @@ export interface DeployedTask {
    * so a backend with device memory can pay for the upload. Omit when sessions keep their weights loaded.
    */
   readonly loadWeights?: () => Promise<void>;
+  /** Optional: called when the ledger evicts the task's weights (free the device copy, e.g. drop the session). */
+  readonly unloadWeights?: () => Promise<void>;
 }
 
 export interface Deployment {
@@ -43,6 +45,8 @@ export interface DeploymentOptions {
   readonly model?: string;
   /** Per-task upload hook, see DeployedTask.loadWeights. */
   readonly loadWeights?: (taskIndex: number) => Promise<void>;
+  /** Per-task eviction hook, see DeployedTask.unloadWeights. */
+  readonly unloadWeights?: (taskIndex: number) => Promise<void>;
 }
 
 /** Builds a deployment from a plan and one loaded Session per plan task (same order). */
@@ -56,7 +60,7 @@ export function deploymentFromPlan(
   }
   const model = options.model ?? plan.model;
   const names = (values: readonly number[]): string[] => values.map((v) => plan.graph.values[v].name);
-  const loadWeights = options.loadWeights;
+  const { loadWeights, unloadWeights } = options;
   const tasks = plan.tasks.map((task, i): DeployedTask => ({
     demandBytes: task.demandBytes,
     weightBytes: task.weightBytes,
@@ -65,6 +69,7 @@ export function deploymentFromPlan(
     inputNames: names(task.inputs),
     outputNames: names(task.outputs),
     ...(loadWeights ? { loadWeights: () => loadWeights(i) } : {}),
+    ...(unloadWeights ? { unloadWeights: () => unloadWeights(i) } : {}),
   }));
   return {
     model,

@@ -106,3 +106,13 @@ test('releasing a ticket twice is a bug that throws', () => {
   l.release(t);
   assert.throws(() => l.release(t), /not held/);
 });
+
+test('the ledger reports each eviction', () => {
+  const evicted: string[] = [];
+  const l = new DeviceLedger(100, { policy: 'test', now: () => 0, onEvict: (key) => evicted.push(key) });
+  const a = l.tryReserve(res(1, 'a', 50, 0));
+  assert.ok(a);
+  l.release(a);
+  assert.ok(l.tryReserve(res(2, 'b', 60, 0)));
+  assert.deepEqual(evicted, ['a']);
+});

@@ -55,6 +55,8 @@ export interface LedgerOptions {
   readonly policy: string;
   /** Current time in ms since the run started. */
   readonly now: () => number;
+  /** Told the key of each weights entry the ledger evicts (so the caller can free the real memory). */
+  readonly onEvict?: (weightsKey: string) => void;
 }
 
 export function emptyReservation(requestId: number): Reservation {
@@ -201,6 +203,7 @@ export class DeviceLedger {
       this.weights.delete(key);
       this.weightTotal -= entry.bytes;
       freed += entry.bytes;
+      this.options.onEvict?.(key);
     }
   }
 

@@ -237,3 +237,31 @@ test('quilt admits tasks of several requests under a budget that holds one whole
     result.rows.some((q, j) => i !== j && q.startMs < r.endMs && r.startMs < q.endMs));
   assert.ok(overlapping, 'requests interleave their tasks');
 });
+
+test('weights evicted by the ledger are unloaded, reloaded on the next miss, and all unloaded at the end', async () => {
+  const policy = createPolicy('quilt');
+  const clock = new VirtualClock();
+  const backend = new FakeBackend({ sleep: (ms) => clock.sleep(ms), hasDeviceMemory: true });
+  const deployments = new Map<string, Deployment>();
+  const resident = new Set<string>();
+  let loads = 0;
+  let unloads = 0;
+  for (const m of MODELS) {
+    const d = await fakeDeployment(backend, m, 'quilt', 80 * KiB);
+    deployments.set(m.name, {
+      ...d,
+      tasks: d.tasks.map((t) => ({
+        ...t,
+        loadWeights: async () => { assert.ok(!resident.has(t.weightsKey)); resident.add(t.weightsKey); loads++; },
+        unloadWeights: async () => { assert.ok(resident.delete(t.weightsKey)); unloads++; },
+      })),
+    });
+  }
+  const result = await runSchedule({
+    requests: requestsFor(MODELS, 10, 7), deployments, backend, clock, policy, budgetBytes: 140 * KiB, concurrency: 2,
+  });
+  assert.ok(result.rows.every((r) => r.status === 'ok'));
+  assert.ok(loads > MODELS.length, `weights were reloaded after eviction (${loads} loads)`);
+  assert.equal(unloads, loads);
+  assert.equal(resident.size, 0);
+});

@@ -30,7 +30,7 @@ import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../experimen
 import { Backend, TensorHandle } from '../runtime/backend';
 import { formatBytes } from '../units';
 import { Clock } from './clock';
-import { Deployment, maxTaskDemand, tensorBytes } from './deployment';
+import { DeployedTask, Deployment, maxTaskDemand, tensorBytes } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
 import { Admission, Policy, ReadyTask } from './policy';
 import { summarize } from './summary';
@@ -185,12 +185,19 @@ class SchedulerLoop {
   private readonly unsent: RequestState[] = [];
   private running = 0;
   private pendingArrivals = 0;
+  private readonly unloads: Promise<unknown>[] = [];
 
   constructor(private readonly options: ScheduleOptions) {
     this.policy = options.policy;
     this.clock = options.clock;
     this.pool = options.pool ?? options.policy.defaultPool;
-    this.ledger = new DeviceLedger(options.budgetBytes, { policy: this.policy.name, now: () => this.clock.now() });
+    const byKey = new Map<string, DeployedTask>();
+    for (const d of options.deployments.values()) for (const t of d.tasks) byKey.set(t.weightsKey, t);
+    this.ledger = new DeviceLedger(options.budgetBytes, {
+      policy: this.policy.name,
+      now: () => this.clock.now(),
+      onEvict: (key) => this.unloadEvicted(byKey.get(key)),
+    });
   }
 
   async run(): Promise<ScheduleResult> {
@@ -221,6 +228,7 @@ class SchedulerLoop {
     }
     for (const ticket of this.permanent) this.ledger.release(ticket);
     this.ledger.evictUnusedWeights();
+    await Promise.all(this.unloads);
     const rows = [...this.rows].sort((a, b) => a.requestId - b.requestId);
     const timeline = [...this.ledger.timeline];
     const summary = summarize(rows, timeline, {
@@ -229,6 +237,13 @@ class SchedulerLoop {
       budgetBytes: this.options.budgetBytes,
     });
     return { rows, timeline, summary };
+  }
+
+  /** Frees the device copy of evicted weights; the task's next run reloads them (`loadWeights`). */
+  private unloadEvicted(task: DeployedTask | undefined): void {
+    if (task?.unloadWeights === undefined) return;
+    const unloading = task.unloadWeights().catch(() => undefined);
+    this.unloads.push(unloading);
   }
 
   private scheduleArrivals(): void {
