@@ -36,4 +36,6 @@ export interface Backend {
   /** Whether the device is separate from host memory (weights and inputs must be uploaded). */
   readonly hasDeviceMemory: boolean;
   load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+  /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
+  close?(): Promise<void>;
 }

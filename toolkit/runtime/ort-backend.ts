@@ -2,25 +2,26 @@
  * Backends over onnxruntime-node: `cpu`, `webgpu` (Dawn on Vulkan) and `cuda` (where the CUDA provider
  * libraries sit beside onnxruntime's own library), chosen by name or with `auto`.
  *
+ * The cpu backend runs in worker-thread lanes (cpu-backend.ts); webgpu and cuda run in this process.
  * Availability is checked by opening a one-node session on the provider, because onnxruntime's own list says
  * what was bundled, not whether a device answers. A backend that cannot run is a QuiltError that says how to
  * get it. On `webgpu`, `outputsOnDevice` keeps a session's outputs as GPU buffers that the next session reads
  * directly (the memory pool); on `cpu` every tensor is in host memory, which is the device.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { QuiltError, oneLine } from '../errors';
 import { Backend, BackendName, Session, SessionOptions, TensorHandle } from './backend';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
+import { CpuBackend } from './cpu-backend';
 
 export type BackendChoice = Exclude<BackendName, 'fake'> | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
 export interface OrtBackendOptions {
-  /** Threads onnxruntime may use inside one operator on the CPU; default: all cores. */
-  readonly intraOpThreads?: number;
+  /** cpu: how many tasks can run at once (worker lanes); default: the number of cores. */
+  readonly lanes?: number;
 }
 
 const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake'>, string>> = {
@@ -30,10 +31,6 @@ const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake'>, string>> = {
   cuda: "it needs onnxruntime's CUDA provider libraries beside onnxruntime-node's libonnxruntime.so and a CUDA GPU; "
     + "see the README's section on backends",
 };
-
-function providers(name: Exclude<BackendName, 'fake'>): ort.InferenceSession.SessionOptions['executionProviders'] {
-  return name === 'cpu' ? ['cpu'] : [name, 'cpu'];
-}
 
 /** A tiny model (y = relu(x)) used to prove a provider answers. */
 let probeModel: Uint8Array | undefined;
@@ -47,6 +44,7 @@ function probe(): Uint8Array {
   return probeModel;
 }
 
+/** A session in this process. */
 class OrtSession implements Session {
   constructor(private readonly session: ort.InferenceSession) {}
   get inputNames(): readonly string[] { return this.session.inputNames; }
@@ -57,16 +55,14 @@ class OrtSession implements Session {
   async dispose(): Promise<void> { await this.session.release(); }
 }
 
-class OrtBackend implements Backend {
-  readonly hasDeviceMemory: boolean;
-  constructor(readonly name: Exclude<BackendName, 'fake'>, readonly device: string, private readonly options: OrtBackendOptions) {
-    this.hasDeviceMemory = name !== 'cpu';
-  }
+/** webgpu and cuda: sessions in this process (their tensors may live on the GPU, which threads cannot share). */
+class GpuBackend implements Backend {
+  readonly hasDeviceMemory = true;
+  constructor(readonly name: 'webgpu' | 'cuda', readonly device: string) {}
 
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: providers(this.name),
-      intraOpNumThreads: this.options.intraOpThreads ?? os.cpus().length,
+      executionProviders: [this.name, 'cpu'],
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
@@ -96,8 +92,7 @@ function hasHardwareGpu(): boolean {
   }
 }
 
-function describeDevice(name: Exclude<BackendName, 'fake'>): string {
-  if (name === 'cpu') return `cpu: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}`;
+function describeDevice(name: 'webgpu' | 'cuda'): string {
   if (name === 'webgpu') return hasHardwareGpu() ? 'webgpu: hardware adapter' : 'webgpu: software adapter (Mesa lavapipe)';
   return 'cuda: device 0';
 }
@@ -107,10 +102,13 @@ export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBac
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')})`);
   }
+  const make = (name: Exclude<BackendName, 'fake'>): Backend => (name === 'cpu'
+    ? new CpuBackend({ lanes: options.lanes })
+    : new GpuBackend(name, describeDevice(name)));
   if (choice === 'auto') {
     const candidates: Exclude<BackendName, 'fake'>[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
     for (const name of candidates) {
-      if ((await checkBackend(name)) === undefined) return new OrtBackend(name, describeDevice(name), options);
+      if ((await checkBackend(name)) === undefined) return make(name);
     }
     throw new QuiltError('no onnxruntime backend works on this machine (not even cpu): reinstall with npm ci');
   }
@@ -118,7 +116,7 @@ export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBac
   if (problem !== undefined) {
     throw new QuiltError(`backend '${choice}' is not available here (${problem}); ${HOW_TO_GET[choice]}`);
   }
-  return new OrtBackend(choice, describeDevice(choice), options);
+  return make(choice);
 }
 
 /** Undefined when the provider runs the probe model correctly; otherwise what went wrong. */
@@ -137,7 +135,7 @@ export async function checkBackend(name: Exclude<BackendName, 'fake'>): Promise<
   }
 }
 
-/** Default number of tasks to run at once on a backend: one on the CPU (onnxruntime already uses every core). */
+/** Default number of tasks to run at once: the CPU backend's lanes; two on a GPU (copies overlap compute). */
 export function defaultConcurrency(backend: Backend): number {
-  return backend.name === 'cpu' ? 1 : 2;
+  return backend instanceof CpuBackend ? backend.lanes : 2;
 }
