@@ -1,0 +1,83 @@
+/**
+ * Section 4, chain vs whole on the CPU: per zoo model (batch 1, seq 128), the whole model against its quilt
+ * task models chained (threshold 50% of its peak, raised to the smallest feasible one) and against the
+ * layer-granularity chain, all in one run on one `CpuBackend({ lanes: 1 })`: one stream with every core, so the
+ * ratio is the cost of cutting (extra sessions, cut tensors copied to and from the worker lane), not of sharing.
+ * Whole and quilt runs alternate (warm-ups first) and each gets the median; the layer chain, far slower, gets
+ * fewer runs. Goal: chain/whole <= 1.05.
+ */
+import { readFileSync } from 'node:fs';
+import { ZOO_MODELS } from '../zoo';
+import { fileOrder } from '../graph/order';
+import { analyzeMemory } from '../memory/profile';
+import { propose } from '../partition/propose';
+import { build } from '../partition/build';
+import { CpuBackend } from '../runtime/cpu-backend';
+import { LoadedChain, loadChain, runChain } from '../runtime/chain';
+import { randomFeeds } from '../runtime/feeds';
+import { BenchContext, Row, SectionResult, goal, median, medianMs, openZoo, progress, round, timed } from './report';
+
+const QUICK_MODELS = ['resnet50', 'mobilenetv2', 'bert-base'];
+
+export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
+  const runs = ctx.quick ? 5 : 10;
+  const warmups = ctx.quick ? 1 : 2;
+  const layerRuns = ctx.quick ? 1 : 3;
+  const names = ctx.quick ? QUICK_MODELS : ZOO_MODELS.map((m) => m.name);
+  const backend = new CpuBackend({ lanes: 1 });
+  const rows: Row[] = [];
+  const goals = [];
+  try {
+    for (const name of names) {
+      const { graph, file } = await openZoo(name);
+      const order = fileOrder(graph);
+      const peak = analyzeMemory(graph, order).peakBytes;
+      const smallest = propose(graph, order, { granularity: 'model' }).minFeasibleThreshold;
+      const threshold = Math.max(Math.floor(peak / 2), smallest);
+      const quiltPlan = propose(graph, order, { granularity: 'quilt', threshold });
+      const layerPlan = propose(graph, order, { granularity: 'layer' });
+      progress(`chain: ${name}: loading whole, ${quiltPlan.tasks.length} quilt tasks, ${layerPlan.tasks.length} layer tasks`);
+      const feeds = randomFeeds(graph, 1);
+      const whole = await backend.load(readFileSync(file));
+      const quilt = await loadChain(backend, build(quiltPlan));
+      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan)));
+      const runWhole = () => whole.run(feeds);
+      const runQuilt = () => runChain(quilt, feeds);
+      try {
+        progress(`chain: ${name}: ${warmups} warm-ups + ${runs} runs each of whole and quilt, alternating`);
+        for (let i = 0; i < warmups; i++) { await runWhole(); await runQuilt(); }
+        const wholeMs: number[] = [];
+        const quiltMs: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          wholeMs.push((await timed(runWhole)).ms);
+          quiltMs.push((await timed(runQuilt)).ms);
+        }
+        progress(`chain: ${name}: layer chain, 1 warm-up + ${layerRuns} runs`);
+        const layerMs = await medianMs(() => runChain(layer, feeds), layerRuns, 1);
+        const w = median(wholeMs);
+        const q = median(quiltMs);
+        rows.push({
+          model: name, thresholdPct: round((threshold / peak) * 100, 1), quiltTasks: quiltPlan.tasks.length,
+          layerTasks: layerPlan.tasks.length, wholeMs: w, quiltChainMs: q, layerChainMs: layerMs,
+          'chain/whole': q / w, 'layer/whole': layerMs / w, layerLoadS: layerLoadMs / 1000,
+        });
+        goals.push(goal(`${name} chain/whole`, q / w, 1.05, ''));
+      } finally {
+        await whole.dispose();
+        await quilt.dispose();
+        await (layer as LoadedChain).dispose();
+      }
+    }
+  } finally {
+    await backend.close();
+  }
+  return {
+    section: 'chain', title: 'Chain vs whole on the CPU (one lane, all cores)', quick: ctx.quick, measuredAt: new Date().toISOString(),
+    rows, goals,
+    notes: [
+      `backend: ${backend.device}; whole and quilt chain: median of ${runs} alternating runs after ${warmups} warm-ups; layer chain: median of ${layerRuns} after 1 warm-up`,
+      'whole = the zoo .onnx file itself; quilt chain = task models at 50% of the peak (raised to the smallest feasible threshold, see thresholdPct)',
+      'layer/whole has no goal: one task per operator is expected to be far slower',
+    ],
+  };
+}

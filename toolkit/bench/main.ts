@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: measures the toolkit's competitors side by side in one run and prints ratios, goal met /
+ * NOT met next to each goal; writes results/bench/bench.json (atomically) and results/bench/bench.md.
+ *
+ *   node dist/toolkit/bench/main.js [--only zoo,load,partition,chain,order,schedule] [--quick] [--budget 2GiB|60%]
+ *
+ * Progress goes to stderr, results to stdout. Exit status 0 even when a goal is missed (the bench reports,
+ * it does not gate); 1 when a section crashed.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findRepoRoot } from '../zoo';
+import { benchZoo } from './zoo';
+import { benchLoad } from './load';
+import { benchPartition } from './partition';
+import { benchChain } from './chain';
+import { benchOrder } from './order';
+import { benchSchedule } from './schedule';
+import { BenchContext, SectionResult, describeGoal, printSection, progress, writeResults } from './report';
+
+const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
+  zoo: benchZoo, load: benchLoad, partition: benchPartition, chain: benchChain, order: benchOrder, schedule: benchSchedule,
+};
+
+const USAGE = `usage: node dist/toolkit/bench/main.js [--only ${Object.keys(SECTIONS).join(',')}] [--quick] [--budget <bytes|size|N%>]`;
+
+function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext } {
+  let only = Object.keys(SECTIONS);
+  let quick = false;
+  let budget: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--quick') quick = true;
+    else if (flag === '--only') only = String(value() ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    else if (flag === '--budget') budget = value();
+    else if (flag === '--help' || flag === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
+    else throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
+  }
+  const unknown = only.filter((s) => !(s in SECTIONS));
+  if (unknown.length > 0 || only.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}\n${USAGE}`);
+  if (budget === undefined && argv.includes('--budget')) throw new Error(`--budget needs a value\n${USAGE}`);
+  return { only, ctx: { quick, budget } };
+}
+
+async function main(): Promise<number> {
+  const { only, ctx } = parseArgs(process.argv.slice(2));
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+  const measured: SectionResult[] = [];
+  const crashed: string[] = [];
+  for (const name of only) {
+    progress(`section ${name}${ctx.quick ? ' (quick)' : ''}`);
+    try {
+      const r = await SECTIONS[name](ctx);
+      measured.push(r);
+      printSection(r);
+    } catch (error) {
+      crashed.push(name);
+      process.stdout.write(`\n== ${name}: FAILED ==\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    }
+  }
+  const goals = measured.flatMap((r) => r.goals);
+  const missed = goals.filter((g) => !g.met);
+  process.stdout.write(`\n== Summary ==\n${goals.length - missed.length}/${goals.length} goals met`
+    + `${crashed.length > 0 ? `; sections that crashed: ${crashed.join(', ')}` : ''}\n`);
+  for (const g of missed) process.stdout.write(`${describeGoal(g)}\n`);
+  const files = writeResults(path.join(findRepoRoot(), 'results', 'bench'), measured, { machine, node: process.version });
+  progress(`wrote ${files.join(', ')}`);
+  return crashed.length > 0 ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,156 @@
+/**
+ * Section 6, scheduling (the paper's comparison) on the cpu backend, all in one run:
+ *   - the five policies on datasets/workloads/default.json (quick.json with --quick) at a budget where the models do
+ *     not all fit: --budget, else 60% of the sum of the models' peaks, raised to what every policy's largest task
+ *     needs when that is more (runWorkload's QuiltError names the bytes; the budget is raised and retried);
+ *   - quilt with an unlimited budget (the floor);
+ *   - triton-style and quilt at 100% of the sum of peaks (every model fits; triton-style cannot load below it);
+ *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works.
+ * Ratios of mean latency: quilt/model-level (goal <= 0.75; paper 0.746), quilt/layer-level (goal <= 0.62; paper
+ * 0.623), quilt/triton-style at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
+ */
+import * as path from 'node:path';
+import { QuiltError } from '../errors';
+import { ExperimentResult, WorkloadRunOptions, runWorkload } from '../experiment/run';
+import { SummaryRow } from '../experiment/schema';
+import { Backend } from '../runtime/backend';
+import { checkBackend, openBackend } from '../runtime/ort-backend';
+import { WorkloadSpec, loadWorkloadSpec } from '../workload';
+import { findRepoRoot } from '../zoo';
+import { formatBytes } from '../units';
+import { BenchContext, Goal, Row, SectionResult, goal, progress, round } from './report';
+
+const MANAGED = ['quilt', 'model-level', 'layer-level', 'triton-style'];
+
+function reporter(label: string): WorkloadRunOptions['onProgress'] {
+  return ({ policy, done, total }) => {
+    if (done === 0 || done === total || done % 10 === 0) progress(`schedule: ${label}: ${policy} ${done}/${total}`);
+  };
+}
+
+/** runWorkload, raising a budget that some policy's largest task does not fit to the bytes it names. */
+async function runAtWorkingBudget(options: WorkloadRunOptions, label: string): Promise<{ result: ExperimentResult; raised: string[] }> {
+  let budget = options.budget;
+  const raised: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { result: await runWorkload({ ...options, budget, onProgress: reporter(label) }), raised };
+    } catch (error) {
+      const need = error instanceof QuiltError ? /give at least --budget (\d+)/.exec(error.message) : null;
+      if (need === null || attempt >= 10) throw error;
+      raised.push((error as QuiltError).message);
+      progress(`schedule: ${label}: ${(error as QuiltError).message}; retrying at ${need[1]} B`);
+      budget = Number(need[1]);
+    }
+  }
+}
+
+function summaryOf(result: ExperimentResult, policy: string): SummaryRow | undefined {
+  return result.summaries.find((s) => s.policy === policy);
+}
+
+function row(run: string, result: ExperimentResult, policy: string): Row {
+  const s = summaryOf(result, policy);
+  const notRun = result.notRun.find((n) => n.policy === policy);
+  const budget = result.budgetBytes >= Number.MAX_SAFE_INTEGER ? 'unlimited' : formatBytes(result.budgetBytes);
+  if (s === undefined) {
+    return { run, policy, budget, completed: null, failed: null, oom: null, meanMs: null, p95Ms: null, makespanMs: null, note: notRun?.reason ?? 'not run' };
+  }
+  return {
+    run, policy, budget, completed: s.completed, failed: s.failed, oom: s.oom, meanMs: s.meanLatencyMs, p95Ms: s.p95LatencyMs,
+    makespanMs: s.makespanMs, note: '',
+  };
+}
+
+function ratio(a: SummaryRow | undefined, b: SummaryRow | undefined): number {
+  return a === undefined || b === undefined || b.meanLatencyMs === 0 ? NaN : a.meanLatencyMs / b.meanLatencyMs;
+}
+
+/** A missing comparison is a miss, never a silent pass. */
+function ratioGoal(name: string, value: number, limit: number): Goal {
+  return goal(name, value, limit, '', Number.isFinite(value) && value <= limit);
+}
+
+export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
+  const file = path.join(findRepoRoot(), 'datasets', 'workloads', ctx.quick ? 'quick.json' : 'default.json');
+  const rows: Row[] = [];
+  const goals: Goal[] = [];
+  const notes: string[] = [];
+  const extra: Record<string, unknown> = { workload: file };
+  const cpu = await openBackend('cpu');
+  try {
+    progress(`schedule: ${path.basename(file)}, five policies at ${ctx.budget ?? '60% of the sum of peaks (raised if a policy needs more)'}`);
+    const { result: main, raised } = await runAtWorkingBudget({ workload: file, backend: cpu, budget: ctx.budget ?? '60%' }, 'tight');
+    const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
+    notes.push(`cpu backend: ${main.device}; concurrency ${main.concurrency}; ${main.rows.length / Math.max(1, main.summaries.length)} requests per policy`);
+    notes.push(`sum of peaks ${formatBytes(sumOfPeaks)}; tight budget ${formatBytes(main.budgetBytes)} = ${round((main.budgetBytes / sumOfPeaks) * 100, 1)}% of it`
+      + (raised.length > 0 ? ` (raised from ${ctx.budget ?? '60%'}: ${raised.join('; ')})` : ''));
+    for (const p of ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged']) rows.push(row('tight', main, p));
+
+    progress('schedule: quilt, unlimited budget');
+    const unlimited = await runWorkload({ workload: file, backend: cpu, budget: 'unlimited', policies: ['quilt'], onProgress: reporter('unlimited') });
+    rows.push(row('unlimited', unlimited, 'quilt'));
+
+    progress('schedule: triton-style and quilt at 100% of the sum of peaks');
+    const fits = await runWorkload({ workload: file, backend: cpu, budget: '100%', policies: ['triton-style', 'quilt'], onProgress: reporter('fits') });
+    rows.push(row('fits (100%)', fits, 'triton-style'), row('fits (100%)', fits, 'quilt'));
+
+    const q = summaryOf(main, 'quilt');
+    const ratios = {
+      'quilt/model-level': ratio(q, summaryOf(main, 'model-level')),
+      'quilt/layer-level': ratio(q, summaryOf(main, 'layer-level')),
+      'quilt/triton-style@100%': ratio(summaryOf(fits, 'quilt'), summaryOf(fits, 'triton-style')),
+      'quilt/unlimited': ratio(q, summaryOf(unlimited, 'quilt')),
+    };
+    extra.ratios = ratios;
+    goals.push(ratioGoal('mean latency quilt/model-level (paper 0.746)', ratios['quilt/model-level'], 0.75));
+    goals.push(ratioGoal('mean latency quilt/layer-level (paper 0.623)', ratios['quilt/layer-level'], 0.62));
+    goals.push(ratioGoal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9));
+    notes.push(`quilt/unlimited mean latency = ${round(ratios['quilt/unlimited'])} (the floor is 1; no goal)`);
+    for (const [run, result] of [['tight', main], ['unlimited', unlimited], ['100%', fits]] as const) {
+      for (const s of result.summaries.filter((x) => MANAGED.includes(x.policy))) {
+        goals.push(goal(`${s.policy} OOMs (${run})`, s.oom, 0, ''));
+      }
+    }
+    const unmanaged = summaryOf(main, 'unmanaged');
+    notes.push(unmanaged === undefined ? 'unmanaged did not run'
+      : `unmanaged: ${unmanaged.oom} OOMs at the tight budget (${unmanaged.oom > 0 ? 'as expected' : 'NOT as expected: it should have some'})`);
+    if (unmanaged !== undefined) goals.push(goal('unmanaged OOMs (should be > 0)', unmanaged.oom, 1, '', unmanaged.oom > 0));
+  } finally {
+    await cpu.close?.();
+  }
+  notes.push(await webgpuPool(ctx, rows, extra));
+  return {
+    section: 'schedule', title: 'Scheduling policies on a shared budget', quick: ctx.quick, measuredAt: new Date().toISOString(),
+    rows, goals, notes, extra,
+  };
+}
+
+/** Quilt with the pool on and off on webgpu (software Vulkan here, so a small workload). Returns a note. */
+async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, unknown>): Promise<string> {
+  const problem = await checkBackend('webgpu');
+  if (problem !== undefined) return `webgpu pool on/off skipped: checkBackend('webgpu') says: ${problem}`;
+  const quick = loadWorkloadSpec(path.join(findRepoRoot(), 'datasets', 'workloads', 'quick.json'));
+  const spec: WorkloadSpec = {
+    ...quick, name: 'webgpu-small', description: 'resnet50 + mobilenetv2, a few requests (bench)',
+    requests: ctx.quick ? 4 : 8, models: quick.models.filter((m) => m.model !== 'bert-base'),
+  };
+  let backend: Backend | undefined;
+  try {
+    backend = await openBackend('webgpu');
+    const runs: Record<string, ExperimentResult> = {};
+    for (const pool of [true, false]) {
+      progress(`schedule: webgpu quilt, pool ${pool ? 'on' : 'off'}, ${spec.requests} requests`);
+      const { result } = await runAtWorkingBudget({ workload: spec, backend, budget: '60%', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
+      runs[pool ? 'on' : 'off'] = result;
+      rows.push(row(`webgpu pool ${pool ? 'on' : 'off'}`, result, 'quilt'));
+    }
+    const r = ratio(summaryOf(runs.on, 'quilt'), summaryOf(runs.off, 'quilt'));
+    extra.webgpuPoolOnOff = r;
+    return `webgpu (${backend.device}), quilt mean latency pool on/off = ${round(r)} on ${spec.requests} requests of resnet50 + mobilenetv2 (no goal)`;
+  } catch (error) {
+    return `webgpu pool on/off failed: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    await backend?.close?.();
+  }
+}
