@@ -10,6 +10,7 @@
  * With the pool on, a task's outputs that later tasks read stay on the device (webgpu gpu-buffers); graph
  * outputs always come back to the host.
  */
+import * as ort from 'onnxruntime-node';
 import { Backend, Session, TensorHandle } from '../runtime/backend';
 import { build, TaskModel } from '../partition/build';
 import { PartitionPlan } from '../partition/plan';
@@ -57,6 +58,31 @@ export interface DeployOptions {
   readonly name?: string;
   /** Keep cut tensors on the device between tasks. */
   readonly pool: boolean;
+  /**
+   * cpu: run every session this many times at once on zeros before the schedule starts, so that no policy's
+   * measured latency pays onnxruntime's first-run set-up (pass the concurrency: one warm-up per lane).
+   */
+  readonly warmUpCopies?: number;
+}
+
+/** Zero-filled feeds for a task model's inputs, from the plan graph's dtypes and shapes. */
+function zeroFeeds(plan: PartitionPlan, names: readonly string[]): Record<string, TensorHandle> {
+  const feeds: Record<string, TensorHandle> = {};
+  for (const name of names) {
+    const v = plan.graph.values[plan.graph.valueByName.get(name)!];
+    const n = v.shape.reduce((a, b) => a * b, 1);
+    const data = v.dtype === 'int64' ? new BigInt64Array(n) : v.dtype === 'int32' ? new Int32Array(n)
+      : v.dtype === 'bool' || v.dtype === 'uint8' ? new Uint8Array(n) : v.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    feeds[name] = new ort.Tensor(v.dtype as 'float32', data as Float32Array, [...v.shape]);
+  }
+  return feeds;
+}
+
+async function warmUp(plan: PartitionPlan, sessions: readonly Session[], copies: number): Promise<void> {
+  for (const session of sessions) {
+    const feeds = zeroFeeds(plan, session.inputNames);
+    await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
+  }
 }
 
 export async function deployPlan(plan: PartitionPlan, backend: Backend, options: DeployOptions, taskModels = build(plan)): Promise<LiveDeployment> {
@@ -64,10 +90,16 @@ export async function deployPlan(plan: PartitionPlan, backend: Backend, options:
   const sessions = taskModels.map((m) => new ResidentSession(
     backend, m, options.pool ? m.outputNames.filter((n) => !graphOutputs.has(n)) : [],
   ));
-  if (!backend.hasDeviceMemory) for (const s of sessions) await s.load();
+  if (!backend.hasDeviceMemory) {
+    for (const s of sessions) await s.load();
+    await warmUp(plan, sessions, options.warmUpCopies ?? 1);
+  }
   const deployment = deploymentFromPlan(plan, sessions, {
     model: options.name,
-    ...(backend.hasDeviceMemory ? { loadWeights: (i: number) => sessions[i].load() } : {}),
+    ...(backend.hasDeviceMemory ? {
+      loadWeights: (i: number) => sessions[i].load(),
+      unloadWeights: (i: number) => sessions[i].unload(),
+    } : {}),
   });
   return {
     deployment,

@@ -173,6 +173,7 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
 
   // Every policy's plans first, so a budget too small for any of them is an error before anything runs.
   const plans = new Map<string, Map<string, { plan: PartitionPlan; taskModels: TaskModel[] }>>();
+  let worst: { need: number; policy: string; model: string; pool: boolean } | undefined;
   for (const name of policies) {
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
@@ -180,13 +181,15 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
     for (const [entryName, model] of models) {
       const entry = compile(model, policy.granularity, threshold);
       byModel.set(entryName, entry);
-      const need = Math.max(...entry.plan.tasks.map((t) => t.demandBytes)) + (pool && entry.plan.tasks.length > 1 ? entry.plan.pool.poolBytes : 0);
-      if (need > budgetBytes) {
-        throw new QuiltError(`budget ${formatBytes(budgetBytes)} is too small for policy '${name}': model '${entryName}' needs`
-          + ` ${formatBytes(need)} for its largest task${pool ? ' and its pool' : ''} (give at least --budget ${need})`);
-      }
+      const usesPool = pool && entry.plan.tasks.length > 1;
+      const need = Math.max(...entry.plan.tasks.map((t) => t.demandBytes)) + (usesPool ? entry.plan.pool.poolBytes : 0);
+      if (name !== 'triton-style' && need > (worst?.need ?? 0)) worst = { need, policy: name, model: entryName, pool: usesPool };
     }
     plans.set(name, byModel);
+  }
+  if (worst !== undefined && worst.need > budgetBytes) {
+    throw new QuiltError(`budget ${formatBytes(budgetBytes)} is too small: policy '${worst.policy}' needs ${formatBytes(worst.need)}`
+      + ` for model '${worst.model}' (its largest task${worst.pool ? ' and its pool' : ''}); give at least --budget ${worst.need}`);
   }
 
   const rows: RequestRow[] = [];
@@ -201,7 +204,7 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
       const deployments = new Map<string, Deployment>();
       for (const [entryName, model] of models) {
         const { plan, taskModels } = plans.get(name)!.get(entryName)!;
-        const deployed = await deployPlan(plan, backend, { name: entryName, pool }, taskModels);
+        const deployed = await deployPlan(plan, backend, { name: entryName, pool, warmUpCopies: concurrency }, taskModels);
         live.push(deployed);
         deployments.set(entryName, deployed.deployment);
       }

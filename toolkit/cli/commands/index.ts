@@ -7,10 +7,14 @@ export interface Command {
 import { zooCommand } from './zoo';
 import { profileCommand } from './profile';
 import { partitionCommand, verifyCommand } from './partition';
+import { runCommand } from './run';
+import { reproduceCommand } from './reproduce';
 
 export const COMMANDS: Record<string, Command> = {
   zoo: zooCommand,
   profile: profileCommand,
   partition: partitionCommand,
   verify: verifyCommand,
+  run: runCommand,
+  reproduce: reproduceCommand,
 };

@@ -1,0 +1,52 @@
+/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto] [--budget b] [--out-dir results] [--json]`. */
+import * as path from 'node:path';
+import { findRepoRoot } from '../../zoo';
+import { reproduce } from '../../experiment/reproduce';
+import { openBackend, BackendChoice } from '../../runtime/ort-backend';
+import { boolFlag, parseCommandArgs, stringFlag } from '../args';
+import { formatTable, printJson } from '../output';
+import { terminalProgress } from '../progress';
+import { Command } from './index';
+
+export const reproduceCommand: Command = {
+  summary: "the paper's comparison: every policy on the default workload under a memory budget; writes results/",
+  async run(argv) {
+    const args = parseCommandArgs('reproduce', argv, {
+      quick: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+    });
+    const quick = boolFlag(args, 'quick');
+    const root = findRepoRoot();
+    const backend = await openBackend((stringFlag(args, 'backend') ?? 'cpu') as BackendChoice);
+    const progress = terminalProgress(boolFlag(args, 'json'));
+    let current = '';
+    const report = await reproduce({
+      backend,
+      workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
+      budget: stringFlag(args, 'budget'),
+      outDir: stringFlag(args, 'out-dir') ?? path.join(root, 'results'),
+      prefix: `${backend.name}${quick ? '-quick' : ''}`,
+      onProgress: (stage, p) => {
+        const label = `${stage}: ${p.policy}`;
+        if (label !== current) { if (current) progress.stop(); current = label; progress.start(p.total, label); }
+        else progress.tick(label);
+        if (p.done === p.total) progress.stop();
+      },
+    });
+    await backend.close?.();
+    if (boolFlag(args, 'json')) {
+      printJson(report);
+      return 0;
+    }
+    const rows = Object.entries(report.policies).map(([policy, n]) => ({ policy, ...n }));
+    process.stdout.write(`\n${report.workload} workload on ${report.device}; budget ${(report.budgetBytes / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stdout.write(`${formatTable(rows)}\n`);
+    for (const n of report.notRun) process.stdout.write(`not run: ${n.policy}: ${n.reason}\n`);
+    process.stdout.write(`\nwhere every model fits (${(report.fits.budgetBytes / 2 ** 20).toFixed(0)} MiB):\n`);
+    process.stdout.write(`${formatTable(Object.entries(report.fits.policies).map(([policy, n]) => ({ policy, ...n })))}\n`);
+    process.stdout.write('\nratios of mean latency:\n');
+    for (const [name, value] of Object.entries(report.ratios)) process.stdout.write(`  ${name.padEnd(22)} ${value === null ? 'n/a' : value.toFixed(3)}\n`);
+    for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
+    process.stdout.write(`\nwrote ${report.files.length} files under ${path.relative('.', path.dirname(report.files[0])) || '.'}\n`);
+    return 0;
+  },
+};

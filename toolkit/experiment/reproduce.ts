@@ -1,0 +1,123 @@
+/**
+ * `quilt reproduce`: the paper's comparison on the default workload.
+ *
+ * Stages: (1) the workload's models are opened and every policy's plans made (runWorkload);
+ * (2) the main run: all five policies at a budget where the models do not all fit at their peaks (60% of the
+ * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
+ * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
+ * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) results and figures written.
+ * Every number is measured on real executions in this run; ratios are of mean latencies.
+ */
+import * as path from 'node:path';
+import { Backend } from '../runtime/backend';
+import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
+import { saveComparisonFigures, saveExperimentCsv } from './save';
+import { SummaryRow } from './schema';
+import { QuiltError } from '../errors';
+
+export interface ReproduceOptions {
+  readonly backend: Backend;
+  readonly workload: string;
+  /** Budget of the main run; default: 60% of the sum of peaks, or the least every managed policy needs. */
+  readonly budget?: string | number;
+  readonly outDir: string;
+  /** File name prefix, e.g. 'cpu' or 'cpu-quick'. */
+  readonly prefix: string;
+  readonly onProgress?: (stage: string, progress: RunProgress) => void;
+}
+
+export interface PolicyNumbers {
+  readonly completed: number;
+  readonly failed: number;
+  readonly oom: number;
+  readonly meanLatencyMs: number;
+  readonly p95LatencyMs: number;
+  readonly makespanMs: number;
+}
+
+export interface ReproduceReport {
+  readonly backend: string;
+  readonly device: string;
+  readonly workload: string;
+  readonly budgetBytes: number;
+  readonly policies: Record<string, PolicyNumbers>;
+  readonly notRun: readonly { policy: string; reason: string }[];
+  readonly fits: { readonly budgetBytes: number; readonly policies: Record<string, PolicyNumbers> };
+  readonly unlimited: PolicyNumbers;
+  readonly ratios: Record<string, number | null>;
+  readonly files: string[];
+  readonly notes: string[];
+}
+
+const MANAGED = ['quilt', 'model-level', 'layer-level'];
+
+function numbers(s: SummaryRow): PolicyNumbers {
+  return {
+    completed: s.completed, failed: s.failed, oom: s.oom,
+    meanLatencyMs: s.meanLatencyMs, p95LatencyMs: s.p95LatencyMs, makespanMs: s.makespanMs,
+  };
+}
+
+function byPolicy(result: ExperimentResult): Record<string, PolicyNumbers> {
+  return Object.fromEntries(result.summaries.map((s) => [s.policy, numbers(s)]));
+}
+
+/** The smallest budget at which every managed policy can run, read from the error runWorkload gives. */
+function neededBytes(error: unknown): number | undefined {
+  const m = error instanceof QuiltError ? /give at least --budget (\d+)/.exec(error.message) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceReport> {
+  const spec = loadWorkload(options.workload);
+  const notes: string[] = [];
+  const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
+    workload: spec, backend: options.backend, policies, budget,
+    onProgress: (p) => options.onProgress?.(stage, p),
+  });
+
+  let budget: string | number = options.budget ?? '60%';
+  let main: ExperimentResult;
+  try {
+    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
+  } catch (error) {
+    const needed = neededBytes(error);
+    if (options.budget !== undefined || needed === undefined) throw error;
+    notes.push(`60% of the sum of the models' peaks is below what one policy needs; the budget was raised to ${needed} bytes`);
+    budget = needed;
+    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
+  }
+  const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
+  if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
+  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(parseBudget('100%', sumOfPeaks), main.budgetBytes));
+  const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
+
+  const policies = byPolicy(main);
+  const fitsPolicies = byPolicy(fits);
+  const ratio = (a: PolicyNumbers | undefined, b: PolicyNumbers | undefined) => (a && b && b.meanLatencyMs > 0 ? a.meanLatencyMs / b.meanLatencyMs : null);
+  const floorNumbers = numbers(floor.summaries[0]);
+  const ratios = {
+    quiltOverModelLevel: ratio(policies.quilt, policies['model-level']),
+    quiltOverLayerLevel: ratio(policies.quilt, policies['layer-level']),
+    quiltOverTritonStyle: ratio(fitsPolicies.quilt, fitsPolicies['triton-style']),
+    quiltOverUnlimited: ratio(policies.quilt, floorNumbers),
+  };
+  for (const p of MANAGED) {
+    if ((policies[p]?.oom ?? 0) > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
+  }
+
+  const files = [
+    ...saveExperimentCsv(main, path.join(options.outDir, `${options.prefix}`), { stage: 'main' }),
+    ...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }),
+    ...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }),
+  ];
+  const figures = saveComparisonFigures(main, options.outDir, options.prefix);
+  files.push(...figures.files);
+  if (figures.imageProblem) notes.push(`PNG figures not written (${figures.imageProblem}); the HTML figures were`);
+  return {
+    backend: main.backend, device: main.device, workload: spec.name, budgetBytes: main.budgetBytes,
+    policies, notRun: main.notRun,
+    fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
+    unlimited: floorNumbers, ratios, files, notes,
+  };
+}
