@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { ShapedGraph } from '../graph/graph';
 import { analyzeMemory } from './profile';
-import { checkOrder, fileOrder } from './order';
+import { checkOrder } from './order';
+import { fileOrder } from '../graph/order';
 import { reduceMemoryOrder } from './reorder';
 import { bytesTensor, randomDag, shapeGraph } from './test-support';
 

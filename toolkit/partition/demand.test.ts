@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
-import { fileOrder } from '../memory/order';
+import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { bytesTensor, randomDag, seededRandom, shapeGraph } from '../memory/test-support';
 import { DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';

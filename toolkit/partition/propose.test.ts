@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { ShapedGraph } from '../graph/graph';
 import { QuiltError } from '../errors';
-import { fileOrder } from '../memory/order';
+import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { bytesTensor, randomDag, shapeGraph } from '../memory/test-support';
 import { demandModel, rangeDemand } from './demand';

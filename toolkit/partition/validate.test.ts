@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QuiltError } from '../errors';
-import { fileOrder } from '../memory/order';
+import { fileOrder } from '../graph/order';
 import { randomDag } from '../memory/test-support';
 import { PartitionPlan } from './plan';
 import { propose } from './propose';
