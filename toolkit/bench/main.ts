@@ -59,12 +59,13 @@ async function main(): Promise<number> {
       process.stdout.write(`\n== ${name}: FAILED ==\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     }
   }
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const goals = measured.flatMap((r) => r.goals);
   const missed = goals.filter((g) => !g.met);
-  process.stdout.write(`\n== Summary ==\n${goals.length - missed.length}/${goals.length} goals met`
+  process.stdout.write(`\n== Summary ==\n${goals.length - missed.length}/${goals.length} goals met; load average ${load} on ${os.cpus().length} cores (other work on the machine skews timings)`
     + `${crashed.length > 0 ? `; sections that crashed: ${crashed.join(', ')}` : ''}\n`);
   for (const g of missed) process.stdout.write(`${describeGoal(g)}\n`);
-  const files = writeResults(path.join(findRepoRoot(), 'results', 'bench'), measured, { machine, node: process.version });
+  const files = writeResults(path.join(findRepoRoot(), 'results', 'bench'), measured, { machine, node: process.version, loadAverageAtEnd: load });
   progress(`wrote ${files.join(', ')}`);
   return crashed.length > 0 ? 1 : 0;
 }
