@@ -15,6 +15,8 @@ export interface Goal {
   readonly value: number;
   readonly limit: number;
   readonly unit: string;
+  /** How value is held to limit: at most (the default) or more than. */
+  readonly op: '<=' | '>';
   readonly met: boolean;
 }
 
@@ -77,8 +79,10 @@ export async function medianMs(fn: () => unknown, runs: number, warmups = 0): Pr
   return median(times);
 }
 
-export function goal(name: string, value: number, limit: number, unit: string, met = value <= limit): Goal {
-  return { name, value, limit, unit, met };
+/** A goal value <= limit (or value > limit with op '>'); a value that is not a finite number never meets it. */
+export function goal(name: string, value: number, limit: number, unit: string, op: '<=' | '>' = '<='): Goal {
+  const met = Number.isFinite(value) && (op === '<=' ? value <= limit : value > limit);
+  return { name, value, limit, unit, op, met };
 }
 
 export function round(x: number, digits = 3): number {
@@ -93,7 +97,7 @@ export function mib(bytes: number): number {
 
 export function describeGoal(g: Goal): string {
   const v = `${round(g.value, 3)}${g.unit}`;
-  return `${g.met ? 'goal met' : 'NOT met'}: ${g.name} = ${v} (goal <= ${g.limit}${g.unit})`;
+  return `${g.met ? 'goal met' : 'NOT met'}: ${g.name} = ${v} (goal ${g.op ?? '<='} ${g.limit}${g.unit})`;
 }
 
 function cell(v: Row[string]): string {

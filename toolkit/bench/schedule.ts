@@ -66,10 +66,6 @@ function ratio(a: SummaryRow | undefined, b: SummaryRow | undefined): number {
   return a === undefined || b === undefined || b.meanLatencyMs === 0 ? NaN : a.meanLatencyMs / b.meanLatencyMs;
 }
 
-/** A missing comparison is a miss, never a silent pass. */
-function ratioGoal(name: string, value: number, limit: number): Goal {
-  return goal(name, value, limit, '', Number.isFinite(value) && value <= limit);
-}
 
 export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
   const file = path.join(findRepoRoot(), 'datasets', 'workloads', ctx.quick ? 'quick.json' : 'default.json');
@@ -103,9 +99,9 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
       'quilt/unlimited': ratio(q, summaryOf(unlimited, 'quilt')),
     };
     extra.ratios = ratios;
-    goals.push(ratioGoal('mean latency quilt/model-level (paper 0.746)', ratios['quilt/model-level'], 0.75));
-    goals.push(ratioGoal('mean latency quilt/layer-level (paper 0.623)', ratios['quilt/layer-level'], 0.62));
-    goals.push(ratioGoal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9));
+    goals.push(goal('mean latency quilt/model-level (paper 0.746)', ratios['quilt/model-level'], 0.75, ''));
+    goals.push(goal('mean latency quilt/layer-level (paper 0.623)', ratios['quilt/layer-level'], 0.62, ''));
+    goals.push(goal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9, ''));
     notes.push(`quilt/unlimited mean latency = ${round(ratios['quilt/unlimited'])} (the floor is 1; no goal)`);
     for (const [run, result] of [['tight', main], ['unlimited', unlimited], ['100%', fits]] as const) {
       for (const s of result.summaries.filter((x) => MANAGED.includes(x.policy))) {
@@ -115,7 +111,7 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
     const unmanaged = summaryOf(main, 'unmanaged');
     notes.push(unmanaged === undefined ? 'unmanaged did not run'
       : `unmanaged: ${unmanaged.oom} OOMs at the tight budget (${unmanaged.oom > 0 ? 'as expected' : 'NOT as expected: it should have some'})`);
-    if (unmanaged !== undefined) goals.push(goal('unmanaged OOMs (should be > 0)', unmanaged.oom, 1, '', unmanaged.oom > 0));
+    if (unmanaged !== undefined) goals.push(goal('unmanaged OOMs', unmanaged.oom, 0, '', '>'));
   } finally {
     await cpu.close?.();
   }
