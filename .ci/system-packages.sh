@@ -22,7 +22,7 @@ fi
 
 $APT_GET update
 $APT_GET install --no-install-recommends \
-  jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel \
+  jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook \
   chromium fonts-dejavu-core \
   libvulkan1
 $APT_GET install --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
