@@ -4,10 +4,13 @@
  *
  *   node dist/toolkit/bench/main.js [--only zoo,load,partition,chain,order,schedule] [--quick] [--budget 2GiB|60%]
  *
+ * Each section runs in a child process of its own (`--child <section>`, result sent back over IPC), so one section's
+ * memory (models, sessions, worker lanes) is gone before the next starts and its timings start clean.
  * Progress goes to stderr, results to stdout. Exit status 0 even when a goal is missed (the bench reports,
  * it does not gate); 1 when a section crashed.
  */
 import * as os from 'node:os';
+import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { findRepoRoot } from '../zoo';
 import { benchZoo } from './zoo';
@@ -24,8 +27,9 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
 
 const USAGE = `usage: node dist/toolkit/bench/main.js [--only ${Object.keys(SECTIONS).join(',')}] [--quick] [--budget <bytes|size|N%>]`;
 
-function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext } {
+function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext; child?: string } {
   let only = Object.keys(SECTIONS);
+  let child: string | undefined;
   let quick = false;
   let budget: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -34,29 +38,58 @@ function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext
     if (flag === '--quick') quick = true;
     else if (flag === '--only') only = String(value() ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     else if (flag === '--budget') budget = value();
+    else if (flag === '--child') child = value();
     else if (flag === '--help' || flag === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
   }
   const unknown = only.filter((s) => !(s in SECTIONS));
   if (unknown.length > 0 || only.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}\n${USAGE}`);
   if (budget === undefined && argv.includes('--budget')) throw new Error(`--budget needs a value\n${USAGE}`);
-  return { only, ctx: { quick, budget } };
+  return { only, ctx: { quick, budget }, child };
+}
+
+/** Runs one section in a child process and returns its result (or throws what it threw). */
+function runChild(name: string, argv: readonly string[]): Promise<SectionResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [...argv, '--child', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let answer: { result?: SectionResult; error?: string } | undefined;
+    child.on('message', (m: { result?: SectionResult; error?: string }) => { answer = m; });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (answer?.result !== undefined) resolve(answer.result);
+      else reject(new Error(answer?.error ?? `section '${name}' exited with ${signal ?? `code ${code}`} (killed for memory?)`));
+    });
+  });
+}
+
+async function childMain(name: string, ctx: BenchContext): Promise<void> {
+  try {
+    process.send!({ result: await SECTIONS[name](ctx) });
+  } catch (error) {
+    process.send!({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+  }
+  process.disconnect?.();
 }
 
 async function main(): Promise<number> {
-  const { only, ctx } = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const { only, ctx, child } = parseArgs(argv);
+  if (child !== undefined) {
+    await childMain(child, ctx);
+    return 0;
+  }
   const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const measured: SectionResult[] = [];
   const crashed: string[] = [];
   for (const name of only) {
     progress(`section ${name}${ctx.quick ? ' (quick)' : ''}`);
     try {
-      const r = await SECTIONS[name](ctx);
+      const r = await runChild(name, argv.filter((a, i) => a !== '--only' && argv[i - 1] !== '--only' && !a.startsWith('--only=')));
       measured.push(r);
       printSection(r);
     } catch (error) {
       crashed.push(name);
-      process.stdout.write(`\n== ${name}: FAILED ==\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stdout.write(`\n== ${name}: FAILED ==\n${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
