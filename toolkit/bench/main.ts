@@ -18,17 +18,22 @@ import { benchLoad } from './load';
 import { benchPartition } from './partition';
 import { benchChain } from './chain';
 import { benchOrder } from './order';
-import { benchSchedule } from './schedule';
+import { benchSchedule, benchWebgpuPool } from './schedule';
 import { BenchContext, SectionResult, describeGoal, printSection, progress, writeResults } from './report';
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
   zoo: benchZoo, load: benchLoad, partition: benchPartition, chain: benchChain, order: benchOrder, schedule: benchSchedule,
+  'schedule-webgpu': benchWebgpuPool,
+};
+/** What each --only name runs: the scheduling section is the cpu comparison and then the webgpu pool run. */
+const GROUPS: Record<string, string[]> = {
+  zoo: ['zoo'], load: ['load'], partition: ['partition'], chain: ['chain'], order: ['order'], schedule: ['schedule', 'schedule-webgpu'],
 };
 
-const USAGE = `usage: node dist/toolkit/bench/main.js [--only ${Object.keys(SECTIONS).join(',')}] [--quick] [--budget <bytes|size|N%>]`;
+const USAGE = `usage: node dist/toolkit/bench/main.js [--only ${Object.keys(GROUPS).join(',')}] [--quick] [--budget <bytes|size|N%>]`;
 
 function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext; child?: string } {
-  let only = Object.keys(SECTIONS);
+  let only = Object.keys(GROUPS);
   let child: string | undefined;
   let quick = false;
   let budget: string | undefined;
@@ -42,7 +47,7 @@ function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext
     else if (flag === '--help' || flag === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
   }
-  const unknown = only.filter((s) => !(s in SECTIONS));
+  const unknown = only.filter((s) => !(s in GROUPS));
   if (unknown.length > 0 || only.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}\n${USAGE}`);
   if (budget === undefined && argv.includes('--budget')) throw new Error(`--budget needs a value\n${USAGE}`);
   return { only, ctx: { quick, budget }, child };
@@ -81,7 +86,7 @@ async function main(): Promise<number> {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const measured: SectionResult[] = [];
   const crashed: string[] = [];
-  for (const name of only) {
+  for (const name of only.flatMap((g) => GROUPS[g])) {
     progress(`section ${name}${ctx.quick ? ' (quick)' : ''}`);
     try {
       const r = await runChild(name, argv.filter((a, i) => a !== '--only' && argv[i - 1] !== '--only' && !a.startsWith('--only=')));

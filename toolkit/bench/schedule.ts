@@ -5,7 +5,8 @@
  *     needs when that is more (runWorkload's QuiltError names the bytes; the budget is raised and retried);
  *   - quilt with an unlimited budget (the floor);
  *   - triton-style and quilt at 100% of the sum of peaks (every model fits; triton-style cannot load below it);
- *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works.
+ *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works
+ *     (benchWebgpuPool, its own result; `--only schedule` runs both).
  * Ratios of mean latency: quilt/model-level (goal <= 0.75; paper 0.746), quilt/layer-level (goal <= 0.62; paper
  * 0.623), quilt/triton-style at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
  */
@@ -115,17 +116,30 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
   } finally {
     await cpu.close?.();
   }
-  notes.push(await webgpuPool(ctx, rows, extra));
+  notes.push(`peak resident memory of this section's process: ${round(process.resourceUsage().maxRSS / 2 ** 20, 1)} GiB`);
   return {
     section: 'schedule', title: 'Scheduling policies on a shared budget', quick: ctx.quick, measuredAt: new Date().toISOString(),
     rows, goals, notes, extra,
   };
 }
 
-/** Quilt with the pool on and off on webgpu (software Vulkan here, so a small workload). Returns a note. */
+/**
+ * Quilt with the pool on and off on webgpu (software Vulkan here, so a small workload). Run by main in a process of
+ * its own, after the cpu part of the section (a crash of the software driver must not lose the cpu numbers).
+ */
+export async function benchWebgpuPool(ctx: BenchContext): Promise<SectionResult> {
+  const rows: Row[] = [];
+  const extra: Record<string, unknown> = {};
+  const note = await webgpuPool(ctx, rows, extra);
+  return {
+    section: 'schedule-webgpu', title: "Scheduling: quilt's pool on vs off on webgpu", quick: ctx.quick,
+    measuredAt: new Date().toISOString(), rows, goals: [], notes: [note], extra,
+  };
+}
+
 async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, unknown>): Promise<string> {
   const problem = await checkBackend('webgpu');
-  if (problem !== undefined) return `webgpu pool on/off skipped: checkBackend('webgpu') says: ${problem}`;
+  if (problem !== undefined) return `skipped: checkBackend('webgpu') says: ${problem}`;
   const quick = loadWorkloadSpec(path.join(findRepoRoot(), 'datasets', 'workloads', 'quick.json'));
   const spec: WorkloadSpec = {
     ...quick, name: 'webgpu-small', description: 'resnet50 + mobilenetv2, a few requests (bench)',
@@ -145,7 +159,7 @@ async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, 
     extra.webgpuPoolOnOff = r;
     return `webgpu (${backend.device}), quilt mean latency pool on/off = ${round(r)} on ${spec.requests} requests of resnet50 + mobilenetv2 (no goal)`;
   } catch (error) {
-    return `webgpu pool on/off failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `failed: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
     await backend?.close?.();
   }
