@@ -141,7 +141,17 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
   const spec: WorkloadSpec = options.requests === undefined ? spec0 : { ...spec0, requests: options.requests };
   const policies = options.policies ?? POLICY_NAMES;
   policies.forEach((p) => createPolicy(p));
+  const ownBackend = options.backend === undefined;
   const backend = options.backend ?? await openBackend('cpu');
+  try {
+    return await runOn(backend, options, spec, policies);
+  } finally {
+    // A backend this call opened is closed here (its worker lanes hold every loaded session's weights).
+    if (ownBackend) await backend.close?.();
+  }
+}
+
+async function runOn(backend: Backend, options: WorkloadRunOptions, spec: WorkloadSpec, policies: readonly string[]): Promise<ExperimentResult> {
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
 
