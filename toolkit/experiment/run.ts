@@ -64,6 +64,8 @@ export interface ModelInfo {
   readonly peakBytes: number;
   readonly weightBytes: number;
   readonly opCount: number;
+  /** The threshold quilt's plan was made at (raised to the smallest feasible one where needed), if quilt ran. */
+  readonly quiltThresholdBytes?: number;
 }
 
 export interface ExperimentResult {
@@ -184,6 +186,9 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   // Every policy's plans first, so a budget too small for any of them is an error before anything runs.
   const plans = new Map<string, Map<string, { plan: PartitionPlan; taskModels: TaskModel[] }>>();
   let worst: { need: number; policy: string; model: string; pool: boolean } | undefined;
+  // Triton-style cannot load where one model alone exceeds the budget: a result, as it would be for Triton.
+  const cannotLoad = new Map<string, string>();
+  const quiltThresholds = new Map<string, number>();
   for (const name of policies) {
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
@@ -193,7 +198,11 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
       byModel.set(entryName, entry);
       const usesPool = pool && entry.plan.tasks.length > 1;
       const need = Math.max(...entry.plan.tasks.map((t) => t.demandBytes)) + (usesPool ? entry.plan.pool.poolBytes : 0);
+      if (name === 'triton-style' && need > budgetBytes && !cannotLoad.has(name)) {
+        cannotLoad.set(name, `failed to load model '${entryName}': it needs ${formatBytes(need)} at its peak, more than the whole budget`);
+      }
       if (name !== 'triton-style' && need > (worst?.need ?? 0)) worst = { need, policy: name, model: entryName, pool: usesPool };
+      if (policy.granularity === 'quilt') quiltThresholds.set(entryName, entry.plan.thresholdBytes);
     }
     plans.set(name, byModel);
   }
@@ -207,6 +216,11 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   const summaries: SummaryRow[] = [];
   const notRun: { policy: string; reason: string }[] = [];
   for (const name of policies) {
+    const reason = cannotLoad.get(name);
+    if (reason !== undefined) {
+      notRun.push({ policy: name, reason });
+      continue;
+    }
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
     const live: LiveDeployment[] = [];
@@ -231,13 +245,14 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
     } catch (error) {
       // A policy that cannot start (triton-style's models do not fit) is a result, not a crash of the run.
       if (!(error instanceof QuiltError) || !/failed to load/.test(error.message)) throw error;
-      notRun.push({ policy: name, reason: oneLine(error) });
+      notRun.push({ policy: name, reason: oneLine(error).replace(`${name}: `, '') });
     } finally {
       for (const d of live) await d.dispose();
     }
   }
+  const modelInfos = infos.map((m) => ({ ...m, quiltThresholdBytes: quiltThresholds.get(m.name) }));
   return {
-    workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models: infos,
+    workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models: modelInfos,
     rows, timeline, summaries, notRun,
   };
 }
