@@ -16,7 +16,7 @@ import { writeModel } from '../onnx/write';
 import { DEFAULT_SEED, ZooOptions, buildZooModel, resolveZooOptions } from './registry';
 
 /** Bump when any network's graph or weights change, so cached files are rebuilt. */
-export const ZOO_VERSION = 1;
+export const ZOO_VERSION = 2;
 
 const PACKAGE_NAME = 'quilt-toolkit';
 

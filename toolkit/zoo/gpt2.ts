@@ -1,8 +1,9 @@
 /**
  * GPT-2 small (Radford et al. 2019; Hugging Face's GPT2LMHeadModel): token and position embeddings, twelve
  * pre-LN decoder layers (hidden 768, 12 heads, FFN 3072, tanh GELU, LayerNorm epsilon 1e-5) under a causal mask,
- * a final LayerNorm, and the LM head tied to the token embeddings: the head is a MatMul with the Transpose of
- * the same `wte.weight` initializer that the embedding Gather reads, so the matrix is stored once.
+ * a final LayerNorm, and the LM head tied to the token embeddings: the head is a Gemm with transB=1 on the same
+ * `wte.weight` initializer that the embedding Gather reads, so the matrix is stored once and no transposed copy
+ * of it (154 MB at run time, which would otherwise be the model's memory peak) is ever made.
  *
  * Input: int64 `input_ids` [batch, seq]; position ids are a constant 0..seq-1 from which the causal mask is
  * computed in the graph. Output: `logits` [batch, seq, 50257].
@@ -29,8 +30,9 @@ export function buildGpt2(batch: number, seq: number, seed: number): Graph {
   const shape: LayerShape = { batch, seq, hidden: c.hidden, heads: c.heads, ffn: c.ffn, epsilon: c.epsilon };
   for (let i = 0; i < c.layers; i++) x = preLnDecoderLayer(net, `h.${i}`, x, shape, mask, c.layers);
   x = layerNorm(net, 'ln_f', x, c.hidden, c.epsilon);
-  const head = net.op('Transpose', 'lm_head.transpose', [wte], { perm: [1, 0] });
-  net.opTo('logits', 'MatMul', 'lm_head', [x, head]);
+  const rows = net.op('Reshape', 'lm_head.flatten', [x, net.ints([batch * seq, c.hidden])]);
+  const logits = net.op('Gemm', 'lm_head', [rows, wte], { transB: 1 });
+  net.opTo('logits', 'Reshape', 'lm_head.unflatten', [logits, net.ints([batch, seq, c.vocab])]);
   net.output('logits', 'float32', [batch, seq, c.vocab]);
   return net.finish();
 }

@@ -46,11 +46,11 @@ test('gpt2: the LM head reads the token-embedding initializer itself (tied weigh
   const wte = valueNamed(graph, 'wte.weight');
   assert.equal(wte.kind, 'weight');
   const readers = wte.consumers.map((i) => graph.nodes[i].opType).sort();
-  assert.deepEqual(readers, ['Gather', 'Transpose']);
-  const transpose = graph.nodes.find((n) => n.name === 'lm_head.transpose')!;
+  assert.deepEqual(readers, ['Gather', 'Gemm']);
   const head = graph.nodes.find((n) => n.name === 'lm_head')!;
-  assert.equal(head.opType, 'MatMul');
-  assert.equal(head.inputs[1], transpose.outputs[0]);
+  assert.equal(head.opType, 'Gemm');
+  assert.equal(head.inputs[1], wte.index);
+  assert.equal(head.attributes.get('transB')?.value, 1);
   assert.equal(graph.values.filter((v) => v.kind === 'weight' && v.shape?.[0] === 50257).length, 1);
   assert.equal(graph.nodes.filter((n) => n.opType === 'LayerNormalization').length, 2 * 12 + 1);
   assert.equal(graph.nodes.filter((n) => n.opType === 'Softmax').length, 12);
