@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
+import { reduceMemoryOrder } from '../memory/reorder';
 import { build } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
@@ -15,8 +16,12 @@ import { ModelOptions, OpenedModel, openModel } from './model-source';
 
 export const GRANULARITIES: readonly Granularity[] = ['quilt', 'layer', 'model'];
 
+/** 'file': the model's own order; 'reduced': the peak-reducing reorder (beyond the paper, off by default). */
+export type OrderChoice = 'file' | 'reduced';
+
 export interface PartitionRequest extends ModelOptions {
   readonly granularity?: Granularity;
+  readonly order?: OrderChoice;
   /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
   readonly threshold?: number | string;
 }
@@ -28,13 +33,24 @@ export function checkGranularity(name: string): Granularity {
   return name as Granularity;
 }
 
+export function checkOrderChoice(name: string): OrderChoice {
+  if (name !== 'file' && name !== 'reduced') throw new QuiltError(`--order: '${name}' is not one of file, reduced`);
+  return name;
+}
+
+/** The node order to cut: the file's, or the peak-reducing one. */
+export function chooseOrder(model: OpenedModel, choice: OrderChoice): number[] {
+  const order = fileOrder(model.graph);
+  return choice === 'reduced' ? [...reduceMemoryOrder(model.graph, order).order] : order;
+}
+
 /** Proposes and validates a plan for an already opened model. */
 export function partitionModel(model: OpenedModel, request: PartitionRequest): PartitionPlan {
   const granularity = request.granularity ?? 'quilt';
   if (granularity === 'quilt' && request.threshold === undefined) {
     throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the peak or a byte count)');
   }
-  const plan = propose(model.graph, fileOrder(model.graph), { granularity, threshold: request.threshold });
+  const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold });
   validate(plan);
   return plan;
 }

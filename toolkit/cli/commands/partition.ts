@@ -1,8 +1,9 @@
 /**
- * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--out dir] [--json]` and
- * `quilt verify <model> --threshold <t> [--granularity ...] [--json]` (exit 0 only within tolerance).
+ * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--order file|reduced] [--out dir] [--json]`
+ * and `quilt verify <model> --threshold <t> [--granularity ...] [--order ...] [--json]` (exit 0 only within tolerance).
+ * `--order reduced` cuts the peak-reducing order (beyond the paper) instead of the file's.
  */
-import { checkGranularity, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
+import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
 import { formatBytes } from '../../units';
@@ -11,13 +12,16 @@ import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';
 import { Command } from './index';
 
-const FLAGS = { ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const } };
+const FLAGS = {
+  ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const }, order: { type: 'string' as const },
+};
 
 function request(args: ParsedArgs) {
   return {
     ...modelOptions(args),
     threshold: stringFlag(args, 'threshold'),
     granularity: checkGranularity(stringFlag(args, 'granularity') ?? 'quilt'),
+    order: checkOrderChoice(stringFlag(args, 'order') ?? 'file'),
   };
 }
 
