@@ -47,7 +47,7 @@ function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext
     else if (flag === '--help' || flag === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else throw new Error(`unknown argument '${argv[i]}'\n${USAGE}`);
   }
-  const unknown = only.filter((s) => !(s in GROUPS));
+  const unknown = only.filter((s) => !(s in GROUPS) && !(s in SECTIONS));
   if (unknown.length > 0 || only.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}\n${USAGE}`);
   if (budget === undefined && argv.includes('--budget')) throw new Error(`--budget needs a value\n${USAGE}`);
   return { only, ctx: { quick, budget }, child };
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const measured: SectionResult[] = [];
   const crashed: string[] = [];
-  for (const name of only.flatMap((g) => GROUPS[g])) {
+  for (const name of only.flatMap((g) => GROUPS[g] ?? [g])) {
     progress(`section ${name}${ctx.quick ? ' (quick)' : ''}`);
     try {
       const r = await runChild(name, argv.filter((a, i) => a !== '--only' && argv[i - 1] !== '--only' && !a.startsWith('--only=')));
