@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures the toolkit's competitors side by side in one run and prints ratios, goal met /
- * NOT met next to each goal; writes results/bench/bench.json (atomically) and results/bench/bench.md.
+ * NOT met next to each goal; writes results/bench/bench.json (atomically) and results/bench/bench.md
+ * (bench-quick.json / .md with --quick).
  *
  *   node dist/toolkit/bench/main.js [--only zoo,load,partition,chain,order,schedule] [--quick] [--budget 2GiB|60%]
  *
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n== Summary ==\n${goals.length - missed.length}/${goals.length} goals met; load average ${load} on ${os.cpus().length} cores (other work on the machine skews timings)`
     + `${crashed.length > 0 ? `; sections that crashed: ${crashed.join(', ')}` : ''}\n`);
   for (const g of missed) process.stdout.write(`${describeGoal(g)}\n`);
-  const files = writeResults(path.join(findRepoRoot(), 'results', 'bench'), measured, { machine, node: process.version, loadAverageAtEnd: load });
+  const files = writeResults(path.join(findRepoRoot(), 'results', 'bench'), ctx.quick ? 'bench-quick' : 'bench', measured, { machine, node: process.version, loadAverageAtEnd: load });
   progress(`wrote ${files.join(', ')}`);
   return crashed.length > 0 ? 1 : 0;
 }

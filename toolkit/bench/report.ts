@@ -148,11 +148,12 @@ function writeAtomically(file: string, text: string): void {
 
 /**
  * Merges the sections measured now into results/bench/bench.json (sections not run this time keep their
- * earlier numbers, each with its own date) and rewrites bench.md from the merged file.
+ * earlier numbers, each with its own date) and rewrites bench.md from the merged file. `base` is 'bench', or
+ * 'bench-quick' for --quick runs, so a smoke run never replaces the full numbers the README quotes.
  */
-export function writeResults(dir: string, measured: readonly SectionResult[], meta: Record<string, unknown>): string[] {
+export function writeResults(dir: string, base: string, measured: readonly SectionResult[], meta: Record<string, unknown>): string[] {
   mkdirSync(dir, { recursive: true });
-  const jsonFile = path.join(dir, 'bench.json');
+  const jsonFile = path.join(dir, `${base}.json`);
   let previous: SectionResult[] = [];
   if (existsSync(jsonFile)) {
     try {
@@ -166,7 +167,7 @@ export function writeResults(dir: string, measured: readonly SectionResult[], me
   const order = ['zoo', 'load', 'partition', 'chain', 'order', 'schedule', 'schedule-webgpu'];
   const sections = [...byName.values()].sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
   writeAtomically(jsonFile, `${JSON.stringify({ ...meta, sections }, null, 2)}\n`);
-  const mdFile = path.join(dir, 'bench.md');
+  const mdFile = path.join(dir, `${base}.md`);
   writeAtomically(mdFile, markdown(sections, meta));
   return [jsonFile, mdFile];
 }
