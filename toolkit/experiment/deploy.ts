@@ -8,7 +8,9 @@
  *    when the ledger says the weights are not resident (a cache miss: the scheduler calls `loadWeights`), so
  *    the run pays the real upload; when the ledger evicts them the session is released.
  * With the pool on, a task's outputs that later tasks read stay on the device (webgpu gpu-buffers); graph
- * outputs always come back to the host.
+ * outputs always come back to the host. Such outputs belong to the session that made them, so a session
+ * whose weights are evicted while its outputs may still be read is released only with the deployment (its
+ * weights leave the ledger at once; the device frees them at the end of the run).
  */
 import * as ort from 'onnxruntime-node';
 import { Backend, Session, TensorHandle } from '../runtime/backend';
@@ -19,6 +21,11 @@ import { Deployment, deploymentFromPlan } from '../schedule/deployment';
 /** A session that can be dropped and created again: its lifetime is the residency of the task's weights. */
 class ResidentSession implements Session {
   private session: Session | undefined;
+  /**
+   * Sessions whose weights were evicted but whose device outputs (pool tensors) a request may still read:
+   * onnxruntime frees a session's GPU buffers with it, so these are released when the deployment is.
+   */
+  private readonly retired: Session[] = [];
   constructor(private readonly backend: Backend, private readonly model: TaskModel, private readonly deviceOutputs: readonly string[]) {}
 
   get inputNames(): readonly string[] { return this.model.inputNames; }
@@ -34,7 +41,9 @@ class ResidentSession implements Session {
   async unload(): Promise<void> {
     const s = this.session;
     this.session = undefined;
-    if (s !== undefined) await s.dispose();
+    if (s === undefined) return;
+    if (this.deviceOutputs.length > 0) this.retired.push(s);
+    else await s.dispose();
   }
 
   async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
@@ -42,7 +51,10 @@ class ResidentSession implements Session {
     return this.session!.run(feeds);
   }
 
-  dispose(): Promise<void> { return this.unload(); }
+  async dispose(): Promise<void> {
+    await this.unload();
+    for (const s of this.retired.splice(0)) await s.dispose();
+  }
 }
 
 export interface LiveDeployment {

@@ -6,7 +6,7 @@
  * Stages: (1) open the mix's models (cached per process, so a notebook's budget sweep opens each once);
  * (2) the budget: bytes, a size with a unit, or a share of the sum of the models' peaks ('60%');
  * (3) per policy: plans at its granularity (quilt at the threshold, default 50% of each model's peak, raised
- * to the smallest feasible one when a model cannot be cut that fine), task models built once and reused,
+ * to the smallest feasible one when a model cannot be cut that fine; plans are cached), task models built,
  * sessions deployed, the schedule run on a real clock, sessions released; (4) rows, timeline and summaries.
  */
 import { analyzeMemory } from '../memory/profile';
@@ -14,7 +14,6 @@ import { fileOrder } from '../graph/order';
 import { Backend, TensorHandle } from '../runtime/backend';
 import { openBackend, defaultConcurrency } from '../runtime/ort-backend';
 import { randomFeeds } from '../runtime/feeds';
-import { build, TaskModel } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { parseThreshold } from '../partition/threshold';
@@ -111,15 +110,14 @@ export function parseBudget(budget: number | string, sumOfPeaks: number): number
   return parseBytes(budget, '--budget');
 }
 
-/** Plans and their task models, made once per (model, granularity, threshold) and reused across runs. */
-const compiled = new Map<string, { plan: PartitionPlan; taskModels: TaskModel[] }>();
+/** Plans, made once per (model, granularity, threshold) and reused across runs (they hold no weight bytes). */
+const plans = new Map<string, PartitionPlan>();
 
-function compile(model: OpenedModel, granularity: Granularity, threshold: number | string) {
+function planFor(model: OpenedModel, granularity: Granularity, threshold: number | string): PartitionPlan {
   const key = `${model.file}|${granularity}|${granularity === 'quilt' ? threshold : ''}`;
-  let entry = compiled.get(key);
-  if (entry === undefined) {
+  let plan = plans.get(key);
+  if (plan === undefined) {
     const order = fileOrder(model.graph);
-    let plan: PartitionPlan;
     if (granularity === 'quilt') {
       const peak = analyzeMemory(model.graph, order).peakBytes;
       const bytes = parseThreshold(threshold, peak);
@@ -128,10 +126,9 @@ function compile(model: OpenedModel, granularity: Granularity, threshold: number
     } else {
       plan = propose(model.graph, order, { granularity });
     }
-    entry = { plan, taskModels: build(plan) };
-    compiled.set(key, entry);
+    plans.set(key, plan);
   }
-  return entry;
+  return plan;
 }
 
 export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
@@ -184,7 +181,7 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   }));
 
   // Every policy's plans first, so a budget too small for any of them is an error before anything runs.
-  const plans = new Map<string, Map<string, { plan: PartitionPlan; taskModels: TaskModel[] }>>();
+  const plansByPolicy = new Map<string, Map<string, PartitionPlan>>();
   let worst: { need: number; policy: string; model: string; pool: boolean } | undefined;
   // Triton-style cannot load where one model alone exceeds the budget: a result, as it would be for Triton.
   const cannotLoad = new Map<string, string>();
@@ -192,19 +189,19 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   for (const name of policies) {
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
-    const byModel = new Map<string, { plan: PartitionPlan; taskModels: TaskModel[] }>();
+    const byModel = new Map<string, PartitionPlan>();
     for (const [entryName, model] of models) {
-      const entry = compile(model, policy.granularity, threshold);
-      byModel.set(entryName, entry);
-      const usesPool = pool && entry.plan.tasks.length > 1;
-      const need = Math.max(...entry.plan.tasks.map((t) => t.demandBytes)) + (usesPool ? entry.plan.pool.poolBytes : 0);
+      const plan = planFor(model, policy.granularity, threshold);
+      byModel.set(entryName, plan);
+      const usesPool = pool && plan.tasks.length > 1;
+      const need = Math.max(...plan.tasks.map((t) => t.demandBytes)) + (usesPool ? plan.pool.poolBytes : 0);
       if (name === 'triton-style' && need > budgetBytes && !cannotLoad.has(name)) {
         cannotLoad.set(name, `failed to load model '${entryName}': it needs ${formatBytes(need)} at its peak, more than the whole budget`);
       }
       if (name !== 'triton-style' && need > (worst?.need ?? 0)) worst = { need, policy: name, model: entryName, pool: usesPool };
-      if (policy.granularity === 'quilt') quiltThresholds.set(entryName, entry.plan.thresholdBytes);
+      if (policy.granularity === 'quilt') quiltThresholds.set(entryName, plan.thresholdBytes);
     }
-    plans.set(name, byModel);
+    plansByPolicy.set(name, byModel);
   }
   if (worst !== undefined && worst.need > budgetBytes) {
     throw new QuiltError(`budget ${formatBytes(budgetBytes)} is too small: policy '${worst.policy}' needs ${formatBytes(worst.need)}`
@@ -227,8 +224,9 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
     try {
       const deployments = new Map<string, Deployment>();
       for (const [entryName, model] of models) {
-        const { plan, taskModels } = plans.get(name)!.get(entryName)!;
-        const deployed = await deployPlan(plan, backend, { name: entryName, pool, warmUpCopies: concurrency }, taskModels);
+        // Task models are built per run and dropped after it: kept, they would hold every model's weights again.
+        const plan = plansByPolicy.get(name)!.get(entryName)!;
+        const deployed = await deployPlan(plan, backend, { name: entryName, pool, warmUpCopies: concurrency });
         live.push(deployed);
         deployments.set(entryName, deployed.deployment);
       }

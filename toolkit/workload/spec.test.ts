@@ -61,7 +61,7 @@ test('other mistakes name their field', () => {
 
 test('the shipped workloads parse', () => {
   const dir = path.resolve(__dirname, '../../../datasets/workloads');
-  for (const file of ['default.json', 'quick.json', 'closed-loop.json', 'trace.json']) {
+  for (const file of ['default.json', 'poisson.json', 'quick.json', 'closed-loop.json', 'trace.json']) {
     const spec = loadWorkloadSpec(path.join(dir, file));
     assert.ok(spec.models.length >= 3, file);
   }
