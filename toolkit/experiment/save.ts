@@ -39,7 +39,8 @@ export function saveFigure(figure: Parameters<typeof writeHtml>[0], dir: string,
   writeHtml(figure, files[0]);
   try {
     const png = path.join(dir, `${name}.png`);
-    writeImage(figure, png, { width: 1000, height: 520 });
+    const height = (figure.layout as { height?: number }).height ?? 520;
+    writeImage(figure, png, { width: 1000, height });
     files.push(png);
     return { files };
   } catch (error) {

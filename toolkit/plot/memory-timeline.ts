@@ -71,7 +71,9 @@ export function memoryTimeline(input: RowsOrFrame<TimelineRow>, options: MemoryT
     const panelRows = rows.filter((r) => r.policy === policy).sort((a, b) => a.timeMs - b.timeMs);
     data.push(...panelTraces(panelRows, panel, i === 0));
     const suffix = panel === 1 ? '' : String(panel);
-    layoutFields[`xaxis${suffix}`] = { ...axisTitle('Time (ms)'), ...(panel > 1 ? { matches: 'x' } : {}) };
+    // One time axis title, under the last panel: repeated, it overlaps the panel below.
+    const last = panel === policies.length;
+    layoutFields[`xaxis${suffix}`] = { ...(last ? axisTitle('Time (ms)') : {}), ...(panel > 1 ? { matches: 'x' } : {}) };
     layoutFields[`yaxis${suffix}`] = { ...axisTitle('Resident (MiB)'), rangemode: 'tozero' };
     if (policies.length > 1) {
       annotations.push({
