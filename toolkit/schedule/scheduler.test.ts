@@ -39,9 +39,9 @@ interface Setup {
   deployments: Map<string, Deployment>;
 }
 
-async function setup(policy: Policy, models: readonly FakeModel[] = MODELS, threshold = 80 * KiB): Promise<Setup> {
+async function setup(policy: Policy, models: readonly FakeModel[] = MODELS, threshold = 80 * KiB, hasDeviceMemory = false): Promise<Setup> {
   const clock = new VirtualClock();
-  const backend = new FakeBackend({ sleep: (ms) => clock.sleep(ms) });
+  const backend = new FakeBackend({ sleep: (ms) => clock.sleep(ms), hasDeviceMemory });
   const deployments = new Map<string, Deployment>();
   for (const m of models) deployments.set(m.name, await fakeDeployment(backend, m, policy.granularity, threshold));
   return { backend, clock, deployments };
@@ -57,10 +57,10 @@ function requestsFor(models: readonly FakeModel[], count: number, gapMs: number)
 }
 
 async function runPolicy(
-  name: string, budgetBytes: number, count = 8, concurrency = 2, prepare?: (s: Setup) => void,
+  name: string, budgetBytes: number, count = 8, concurrency = 2, prepare?: (s: Setup) => void, hasDeviceMemory = false,
 ): Promise<{ result: ScheduleResult; setup: Setup }> {
   const policy = createPolicy(name);
-  const s = await setup(policy);
+  const s = await setup(policy, MODELS, 80 * KiB, hasDeviceMemory);
   prepare?.(s);
   const result = await runSchedule({
     requests: requestsFor(MODELS, count, 3), deployments: s.deployments, backend: s.backend, clock: s.clock,
@@ -93,14 +93,20 @@ test('quilt splits models into several tasks and runs them all', async () => {
   assert.ok(b && b.tasks > 1, 'model b is cut into several tasks');
 });
 
-test('layer-level runs one task per layer and counts every cut tensor twice', async () => {
+test('layer-level runs one task per layer; with device memory every cut tensor goes through the host both ways', async () => {
   const { result } = await runPolicy('layer-level', 4096 * KiB, 2);
   const [a, b] = result.rows;
   assert.equal(a.tasks, 3);
   assert.equal(b.tasks, 4);
-  // cpu-like backend: only cut tensors count; a: 8 + 8 KiB cut, b: 12 * 3 KiB cut, both ways.
-  assert.equal(a.transferBytes, 2 * 16 * KiB);
-  assert.equal(b.transferBytes, 2 * 36 * KiB);
+  // cpu-like backend (host memory is the device): nothing moves, nothing is counted.
+  assert.equal(a.transferBytes, 0);
+  assert.equal(b.transferBytes, 0);
+  // With device memory: the same inputs, outputs and weight uploads as one task per model, plus every cut
+  // tensor twice (a: 8 + 8 KiB cut, b: 12 * 3 KiB cut).
+  const layer = (await runPolicy('layer-level', 4096 * KiB, 2, 1, undefined, true)).result.rows;
+  const whole = (await runPolicy('model-level', 4096 * KiB, 2, 1, undefined, true)).result.rows;
+  assert.equal(layer[0].transferBytes - whole[0].transferBytes, 2 * 16 * KiB);
+  assert.equal(layer[1].transferBytes - whole[1].transferBytes, 2 * 36 * KiB);
 });
 
 test('quilt with the pool moves no cut tensors through the host', async () => {

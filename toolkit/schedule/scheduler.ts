@@ -20,7 +20,7 @@
  * Data between tasks: the outputs of a task are kept as the handles the session returned, and later tasks
  * are fed by name. Transfer bytes counted per request: on a backend with device memory, the request's inputs,
  * the weights uploaded on a cache miss, and the model's outputs; with the pool off, every cut tensor twice
- * (device -> host -> device). Which sessions write to the host is the business of whoever loaded them.
+ * (device -> host -> device). On a backend without device memory (cpu) nothing is counted: nothing moves. Which sessions write to the host is the business of whoever loaded them.
  *
  * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
  * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
@@ -377,9 +377,11 @@ class SchedulerLoop {
       return;
     }
     const finalNames = new Set(state.deployment.outputNames);
+    // Only a device with memory of its own moves cut tensors through the host; on the cpu nothing moves.
+    const hasDeviceMemory = this.options.backend.hasDeviceMemory;
     for (const [name, handle] of Object.entries(event.outputs)) {
       state.tensors.set(name, handle);
-      if (!this.pool && !finalNames.has(name)) state.transferBytes += 2 * tensorBytes(handle);
+      if (!this.pool && hasDeviceMemory && !finalNames.has(name)) state.transferBytes += 2 * tensorBytes(handle);
     }
     const nextIndex = ready.taskIndex + 1;
     if (nextIndex < state.deployment.tasks.length) {
