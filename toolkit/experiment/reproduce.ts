@@ -11,7 +11,8 @@
 import * as path from 'node:path';
 import { Backend } from '../runtime/backend';
 import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
-import { saveComparisonFigures, saveExperimentCsv } from './save';
+import { saveComparisonFigures, saveExperimentCsv, saveFigure, saveSummaryRows } from './save';
+import { budgetSweep } from '../plot';
 import { SummaryRow } from './schema';
 import { QuiltError } from '../errors';
 
@@ -21,6 +22,8 @@ export interface ReproduceOptions {
   /** Budget of the main run; default: 60% of the sum of peaks, or the least every managed policy needs. */
   readonly budget?: string | number;
   readonly outDir: string;
+  /** Budgets for the sweep of quilt and model-level (beyond the paper); none by default. */
+  readonly sweepBudgets?: readonly string[];
   /** File name prefix, e.g. 'cpu' or 'cpu-quick'. */
   readonly prefix: string;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
@@ -45,6 +48,8 @@ export interface ReproduceReport {
   readonly fits: { readonly budgetBytes: number; readonly policies: Record<string, PolicyNumbers> };
   readonly unlimited: PolicyNumbers;
   readonly ratios: Record<string, number | null>;
+  /** Quilt and model-level at each sweep budget. */
+  readonly sweep: readonly { budgetBytes: number; policy: string; meanLatencyMs: number; p95LatencyMs: number }[];
   readonly files: string[];
   readonly notes: string[];
 }
@@ -91,6 +96,15 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
   const fits = await run('fits', ['quilt', 'triton-style'], Math.max(parseBudget('100%', sumOfPeaks), main.budgetBytes));
   const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
+  const sweep: SummaryRow[] = [];
+  for (const budgetText of options.sweepBudgets ?? []) {
+    try {
+      sweep.push(...(await run(`sweep ${budgetText}`, ['quilt', 'model-level'], budgetText)).summaries);
+    } catch (error) {
+      if (neededBytes(error) === undefined) throw error;
+      notes.push(`sweep: budget ${budgetText} is below what quilt or model-level needs; skipped`);
+    }
+  }
 
   const policies = byPolicy(main);
   const fitsPolicies = byPolicy(fits);
@@ -113,11 +127,19 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
   ];
   const figures = saveComparisonFigures(main, options.outDir, options.prefix);
   files.push(...figures.files);
+  if (sweep.length > 0) {
+    files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
+    const figure = saveFigure(budgetSweep(sweep, {
+      title: `Latency against the memory budget: ${spec.name} workload, ${main.backend}`,
+    }), options.outDir, `${options.prefix}-budget-sweep`);
+    files.push(...figure.files);
+  }
   if (figures.imageProblem) notes.push(`PNG figures not written (${figures.imageProblem}); the HTML figures were`);
   return {
     backend: main.backend, device: main.device, workload: spec.name, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,
+    sweep: sweep.map((r) => ({ budgetBytes: r.budgetBytes, policy: r.policy, meanLatencyMs: r.meanLatencyMs, p95LatencyMs: r.p95LatencyMs })),
   };
 }

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { writeResults } from './results-io';
 import { ExperimentResult } from './run';
+import { SummaryRow } from './schema';
 import { latencyByPolicy, memoryTimeline, writeHtml, writeImage } from '../plot';
 import { oneLine } from '../errors';
 
@@ -31,6 +32,15 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     files.push(written.csvPath, written.metaPath);
   }
   return files;
+}
+
+/** Writes summary rows (e.g. of a budget sweep) with the run's metadata. */
+export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
+  const written = writeResults(csvPath, rows, {
+    backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
+    extra: { concurrency: like.concurrency, models: like.models },
+  });
+  return [written.csvPath, written.metaPath];
 }
 
 /** Writes <dir>/<name>.html and, when Chromium is there, <dir>/<name>.png. */

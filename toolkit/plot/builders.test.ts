@@ -6,6 +6,7 @@ import { toFrame } from '../experiment/frames';
 import { Figure, Trace } from './figure';
 import { LatencyRow, latencyByPolicy } from './latency-by-policy';
 import { latencyCdf } from './latency-cdf';
+import { budgetSweep } from './budget-sweep';
 import { memoryTimeline } from './memory-timeline';
 import { thresholdSweep } from './threshold-sweep';
 import { memoryProfile } from './memory-profile';
@@ -140,4 +141,18 @@ test('memoryProfile: live MiB per step and the peak marked at its operator', () 
   const peak = trace(figure, 'peak');
   assert.deepEqual([peak.x, peak.y, peak.text], [[1], [3], ['peak at Conv conv1']]);
   assert.equal(axisTitleOf(figure, 'yaxis'), 'Live activations (MiB)');
+});
+
+test('budgetSweep: mean and p95 latency against the budget in MiB, sorted by budget, per policy', () => {
+  const MiB = 2 ** 20;
+  const figure = budgetSweep([
+    { policy: 'quilt', budgetBytes: 200 * MiB, meanLatencyMs: 12, p95LatencyMs: 20 },
+    { policy: 'quilt', budgetBytes: 100 * MiB, meanLatencyMs: 11, p95LatencyMs: 19 },
+    { policy: 'model-level', budgetBytes: 100 * MiB, meanLatencyMs: 30, p95LatencyMs: 60 },
+  ]);
+  assert.deepEqual(figure.data.map((t) => t.name), ['quilt mean', 'quilt p95', 'model-level mean', 'model-level p95']);
+  assert.deepEqual(figure.data[0].x, [100, 200]);
+  assert.deepEqual(figure.data[0].y, [11, 12]);
+  assert.deepEqual(figure.data[1].y, [19, 20]);
+  assert.deepEqual(figure.data[3].y, [60]);
 });

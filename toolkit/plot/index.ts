@@ -6,6 +6,7 @@ export { latencyCdf, LatencyCdfOptions } from './latency-cdf';
 export { memoryTimeline, MemoryTimelineOptions } from './memory-timeline';
 export { thresholdSweep, ThresholdSweepOptions } from './threshold-sweep';
 export { memoryProfile, MemoryProfileOptions } from './memory-profile';
+export { budgetSweep, BudgetSweepOptions, BudgetSweepRow } from './budget-sweep';
 export { show, describeFigure } from './show';
 export { showTable, tableHtml, TableOptions } from './table';
 export { writeHtml, standaloneHtml } from './html';

@@ -25,6 +25,8 @@ export const reproduceCommand: Command = {
       budget: stringFlag(args, 'budget'),
       outDir: stringFlag(args, 'out-dir') ?? path.join(root, 'results'),
       prefix: `${backend.name}${quick ? '-quick' : ''}`,
+      // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
+      sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
       onProgress: (stage, p) => {
         const label = `${stage}: ${p.policy}`;
         if (label !== current) { if (current) progress.stop(); current = label; progress.start(p.total, label); }
@@ -43,6 +45,12 @@ export const reproduceCommand: Command = {
     for (const n of report.notRun) process.stdout.write(`not run: ${n.policy}: ${n.reason}\n`);
     process.stdout.write(`\nwhere every model fits (${(report.fits.budgetBytes / 2 ** 20).toFixed(0)} MiB):\n`);
     process.stdout.write(`${formatTable(Object.entries(report.fits.policies).map(([policy, n]) => ({ policy, ...n })))}\n`);
+    if (report.sweep.length > 0) {
+      process.stdout.write('\nbudget sweep:\n');
+      process.stdout.write(`${formatTable(report.sweep.map((r) => ({
+        budgetMiB: Math.round(r.budgetBytes / 2 ** 20), policy: r.policy, meanLatencyMs: r.meanLatencyMs, p95LatencyMs: r.p95LatencyMs,
+      })))}\n`);
+    }
     process.stdout.write('\nratios of mean latency:\n');
     for (const [name, value] of Object.entries(report.ratios)) process.stdout.write(`  ${name.padEnd(22)} ${value === null ? 'n/a' : value.toFixed(3)}\n`);
     for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
