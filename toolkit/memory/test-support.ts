@@ -5,6 +5,7 @@
 import { Graph, ShapedGraph, ShapedValue, TensorData, isConcreteShape, elementCount } from '../graph/graph';
 import { GraphBuilder } from '../graph/builder';
 import { dtypeByteSize } from '../graph/dtype';
+import { createRng } from '../prng';
 
 /** A uint8 tensor of `bytes` zero bytes (for initializers and Constant weights). */
 export function bytesTensor(bytes: number): TensorData {
@@ -37,16 +38,10 @@ export function shapeGraph(graph: Graph, bytes: Readonly<Record<string, number>>
   return { ...graph, values };
 }
 
-/** A small seeded generator (mulberry32) so random tests are reproducible. */
+/** Seeded numbers in [0, 1) from the toolkit's generator (toolkit/prng.ts), so random tests are reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 /**

@@ -7,7 +7,7 @@
  * Invariant: one seeded generator drives every draw, in request order, so the same spec gives the same list.
  */
 import { QuiltError } from '../errors';
-import { createRng } from './prng';
+import { createRng } from '../prng';
 import { MixEntry, WorkloadSpec } from './spec';
 import { readTrace, TraceRow } from './trace';
 
