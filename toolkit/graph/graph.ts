@@ -117,16 +117,6 @@ export function valueBytes(value: Value): number | undefined {
   return elementCount(value.shape) * dtypeByteSize(value.dtype);
 }
 
-/** Bytes of a value that must be concrete; throws a clear error otherwise. */
-export function requireBytes(graph: Graph, valueIndex: number): number {
-  const v = graph.values[valueIndex];
-  const b = valueBytes(v);
-  if (b === undefined) {
-    throw new Error(`value '${v.name}' has no concrete shape (${formatShape(v.shape)}); resolve shapes first`);
-  }
-  return b;
-}
-
 export function formatShape(shape: readonly Dim[] | undefined): string {
   if (shape === undefined) return '?';
   return shape.map((d) => (d === null ? '?' : String(d))).join('x') || 'scalar';
