@@ -175,8 +175,6 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   // Every policy's plans first, so a budget too small for any of them is an error before anything runs.
   const plansByPolicy = new Map<string, Map<string, PartitionPlan>>();
   let worst: { need: number; policy: string; model: string; pool: boolean } | undefined;
-  // Triton-style cannot load where one model alone exceeds the budget: a result, as it would be for Triton.
-  const cannotLoad = new Map<string, string>();
   const quiltThresholds = new Map<string, number>();
   for (const name of policies) {
     const policy = createPolicy(name);
@@ -187,9 +185,7 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
       byModel.set(entryName, plan);
       const usesPool = pool && plan.tasks.length > 1;
       const need = Math.max(...plan.tasks.map((t) => t.demandBytes)) + (usesPool ? plan.pool.poolBytes : 0);
-      if (name === 'triton-style' && need > budgetBytes && !cannotLoad.has(name)) {
-        cannotLoad.set(name, `failed to load model '${entryName}': it needs ${formatBytes(need)} at its peak, more than the whole budget`);
-      }
+      // triton-style is left out: its models not fitting is its failed load, recorded as a result below.
       if (name !== 'triton-style' && need > (worst?.need ?? 0)) worst = { need, policy: name, model: entryName, pool: usesPool };
       if (policy.granularity === 'quilt') quiltThresholds.set(entryName, plan.thresholdBytes);
     }
@@ -205,11 +201,6 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   const summaries: SummaryRow[] = [];
   const notRun: { policy: string; reason: string }[] = [];
   for (const name of policies) {
-    const reason = cannotLoad.get(name);
-    if (reason !== undefined) {
-      notRun.push({ policy: name, reason });
-      continue;
-    }
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
     const live: LiveDeployment[] = [];

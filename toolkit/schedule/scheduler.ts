@@ -201,7 +201,8 @@ class SchedulerLoop {
   }
 
   async run(): Promise<ScheduleResult> {
-    checkScheduleInputs(this.options);
+    // The policy starts first: one that loads models up front (triton-style) reports a model that does not fit
+    // as a failed load, which is what it is, rather than as a budget below a task's demand.
     this.policy.start({
       deployments: this.options.deployments,
       pool: this.pool,
@@ -212,6 +213,7 @@ class SchedulerLoop {
         return ticket;
       },
     });
+    checkScheduleInputs(this.options);
     this.scheduleArrivals();
     while (this.rows.length < this.options.requests.length) {
       this.dispatch();
