@@ -1,7 +1,8 @@
 /**
  * Executes every notebooks/*.ipynb on the project's tslab kernel with `jupyter nbconvert --execute` (a failing
  * cell fails its test), then exports an executed notebook that shows figures to HTML, opens it in headless
- * Chromium, checks that plotly drew every figure, and saves a screenshot to results/figures/.
+ * Chromium, checks that plotly drew every figure, and saves a screenshot to .cache/notebook-screenshot.png
+ * (a reference copy is committed as results/figures/notebook-screenshot.png).
  * Needs the system packages of .ci/system-packages.sh and a built toolkit (notebooks load dist/).
  */
 import { after, test } from 'node:test';
@@ -101,7 +102,9 @@ test('an executed notebook exported to HTML draws its figures in Chromium', () =
   assert.ok((dom.match(/class="main-svg"/g) ?? []).length >= plotDivs.length, 'an SVG per figure');
   assert.match(dom, /<g class="trace (bars|scatter|boxes)"/, 'data traces were drawn');
 
-  const shot = path.join(root, 'results', 'figures', 'notebook-screenshot.png');
+  // Into the git-ignored cache, so a test run leaves the tree clean; results/figures/ holds a reference copy.
+  const shot = path.join(root, '.cache', 'notebook-screenshot.png');
+  fs.mkdirSync(path.dirname(shot), { recursive: true });
   screenshot(page, shot, { width: 1280, height: 2000 });
   const bytes = fs.readFileSync(shot);
   assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
