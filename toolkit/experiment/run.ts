@@ -27,6 +27,8 @@ import { QuiltError, oneLine } from '../errors';
 import { formatBytes, parseBytes } from '../units';
 import { OpenedModel, openModel } from './model-source';
 import { deployPlan, LiveDeployment } from './deploy';
+import { SimBackend } from '../sim/sim-backend';
+import { buildSimTasks } from '../sim/task-model';
 import { RequestRow, SummaryRow, TimelineRow } from './schema';
 
 export const DEFAULT_THRESHOLD = '50%';
@@ -151,7 +153,7 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
 }
 
 async function runOn(backend: Backend, options: WorkloadRunOptions, spec: WorkloadSpec, policies: readonly string[]): Promise<ExperimentResult> {
-  const concurrency = options.concurrency ?? defaultConcurrency(backend);
+  const concurrency = options.concurrency ?? (backend instanceof SimBackend ? backend.concurrency : defaultConcurrency(backend));
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
 
   const models = new Map<string, OpenedModel>();
@@ -209,14 +211,17 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
       for (const [entryName, model] of models) {
         // Task models are built per run and dropped after it: kept, they would hold every model's weights again.
         const plan = plansByPolicy.get(name)!.get(entryName)!;
-        const deployed = await deployPlan(plan, backend, { name: entryName, pool, warmUpCopies: concurrency });
+        // The sim backend reads task descriptions instead of ONNX task models (no weights to copy).
+        const deployed = await deployPlan(plan, backend, { name: entryName, pool, warmUpCopies: concurrency },
+          backend instanceof SimBackend ? buildSimTasks(plan) : undefined);
         live.push(deployed);
         deployments.set(entryName, deployed.deployment);
       }
       let done = 0;
       options.onProgress?.({ policy: name, done, total: requests.length });
       const result = await runSchedule({
-        requests, deployments, backend, clock: new RealClock(), policy, budgetBytes, concurrency, pool,
+        // A simulated device runs on its own virtual clock, fresh for each run.
+        requests, deployments, backend, clock: backend instanceof SimBackend ? backend.startRun() : new RealClock(), policy, budgetBytes, concurrency, pool,
         closedLoop: workload.closedLoop,
         onRequestEnd: () => options.onProgress?.({ policy: name, done: ++done, total: requests.length }),
       });

@@ -4,7 +4,7 @@
  * handles: on onnxruntime backends they are `ort.Tensor`s (possibly resident on the GPU), on the fake
  * backend they are shape-only stand-ins.
  */
-export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake';
+export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake' | `sim:${string}`;
 
 /** The part of a tensor every backend's handle has. */
 export interface TensorHandle {

@@ -16,7 +16,7 @@ import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from './cpu-backend';
 
-export type BackendChoice = Exclude<BackendName, 'fake'> | 'auto';
+export type BackendChoice = Exclude<BackendName, 'fake' | `sim:${string}`> | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
 export interface OrtBackendOptions {
@@ -24,7 +24,7 @@ export interface OrtBackendOptions {
   readonly lanes?: number;
 }
 
-const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake'>, string>> = {
+const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake' | `sim:${string}`>, string>> = {
   cpu: 'reinstall onnxruntime-node (npm ci)',
   webgpu: 'it needs a Vulkan driver: a GPU with its vendor driver and libvulkan1, or on a machine without a GPU Mesa\'s '
     + 'software driver from bookworm-backports (bash .ci/system-packages.sh); see the README',
@@ -102,11 +102,11 @@ export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBac
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')})`);
   }
-  const make = (name: Exclude<BackendName, 'fake'>): Backend => (name === 'cpu'
+  const make = (name: Exclude<BackendName, 'fake' | `sim:${string}`>): Backend => (name === 'cpu'
     ? new CpuBackend({ lanes: options.lanes })
     : new GpuBackend(name, describeDevice(name)));
   if (choice === 'auto') {
-    const candidates: Exclude<BackendName, 'fake'>[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
+    const candidates: Exclude<BackendName, 'fake' | `sim:${string}`>[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
     for (const name of candidates) {
       if ((await checkBackend(name)) === undefined) return make(name);
     }
@@ -120,7 +120,7 @@ export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBac
 }
 
 /** Undefined when the provider runs the probe model correctly; otherwise what went wrong. */
-export async function checkBackend(name: Exclude<BackendName, 'fake'>): Promise<string | undefined> {
+export async function checkBackend(name: Exclude<BackendName, 'fake' | `sim:${string}`>): Promise<string | undefined> {
   const listed = ort.listSupportedBackends().find((b) => b.name === name);
   if (listed === undefined) return `onnxruntime-node ${ort.env.versions.common} does not list it`;
   try {

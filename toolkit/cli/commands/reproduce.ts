@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { reproduce } from '../../experiment/reproduce';
-import { openBackend, BackendChoice } from '../../runtime/ort-backend';
+import { openAnyBackend } from '../../sim/open';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -16,7 +16,7 @@ export const reproduceCommand: Command = {
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
-    const backend = await openBackend((stringFlag(args, 'backend') ?? 'cpu') as BackendChoice);
+    const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const report = await reproduce({

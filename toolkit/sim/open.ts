@@ -1,0 +1,31 @@
+/**
+ * Opening a backend by its command-line name: `sim:<device>` (a profile in datasets/devices, or a path to a
+ * profile file) opens the simulated backend; every other name goes to onnxruntime's `openBackend`.
+ */
+import { QuiltError } from '../errors';
+import { Backend } from '../runtime/backend';
+import { BackendChoice, BACKEND_CHOICES, openBackend } from '../runtime/ort-backend';
+import { findRepoRoot } from '../zoo';
+import { loadProfile } from './profile';
+import { SimBackend } from './sim-backend';
+
+export function isSimChoice(choice: string): boolean {
+  return choice.startsWith('sim:');
+}
+
+/** Opens `sim:<device>` from its profile. */
+export function openSimBackend(choice: string, repoRoot = findRepoRoot()): SimBackend {
+  const name = choice.slice('sim:'.length);
+  if (name.length === 0) throw new QuiltError(`--backend: '${choice}' names no device profile (e.g. sim:h100)`);
+  const { profile, file } = loadProfile(name, repoRoot);
+  return new SimBackend(profile, file);
+}
+
+/** Any backend the CLI can name: onnxruntime's (cpu, webgpu, cuda, auto) or a simulated device. */
+export async function openAnyBackend(choice: string): Promise<Backend> {
+  if (isSimChoice(choice)) return openSimBackend(choice);
+  if (!BACKEND_CHOICES.includes(choice as BackendChoice)) {
+    throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')}, or sim:<device>)`);
+  }
+  return openBackend(choice as BackendChoice);
+}

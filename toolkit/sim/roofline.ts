@@ -1,0 +1,34 @@
+/**
+ * Time of one task running alone on a device: per operator, a roofline time (the larger of its FLOPs over the
+ * device's peak compute for the dtype and its bytes over the memory bandwidth) plus a per-kernel launch cost;
+ * plus, once per run, the host overhead of a session run. A per-model calibration factor, where the profile
+ * has one, scales the operators' time (not the run overhead).
+ *
+ *   alone(task) = runOverhead + factor x sum over ops (kernels x launch + max(flops / peakFlops, bytes / bandwidth))
+ *
+ * Pure functions, in milliseconds.
+ */
+import { OpWork } from './op-work';
+
+export interface RooflineParams {
+  /** Peak compute in FLOP/s for the task's dtype. */
+  readonly peakFlopsPerS: number;
+  /** Memory bandwidth in bytes/s. */
+  readonly memoryBytesPerS: number;
+  /** Launch cost of one kernel in ms. */
+  readonly kernelLaunchMs: number;
+}
+
+/** One operator's time in ms: launches plus the roofline bound. */
+export function opTimeMs(work: OpWork, p: RooflineParams): number {
+  const compute = work.flops / p.peakFlopsPerS;
+  const memory = work.bytes / p.memoryBytesPerS;
+  return work.kernels * p.kernelLaunchMs + Math.max(compute, memory) * 1000;
+}
+
+/** The device time of a task's operators in ms (no run overhead), scaled by a calibration factor. */
+export function opsTimeMs(ops: readonly OpWork[], p: RooflineParams, factor = 1): number {
+  let sum = 0;
+  for (const w of ops) sum += opTimeMs(w, p);
+  return sum * factor;
+}

@@ -1,0 +1,190 @@
+/**
+ * The `sim:<device>` backend: sessions compute nothing; a run takes the time the device model says, on a
+ * virtual clock, so everything above the backend (scheduler, policies, ledger, pool, results) is the same code
+ * as for real runs.
+ *
+ * What a run of a task costs, in order:
+ *  1. host to device: the bytes of every fed tensor that is in host memory (a request's inputs; with the pool
+ *     off, the cut tensors that came back to the host), on the h2d copy engine;
+ *  2. the session run's host overhead (runOverheadMs), not shared;
+ *  3. device work: the task's roofline time alone (roofline.ts), stretched by sharing (sharing.ts);
+ *  4. device to host: every output not kept on the device (graph outputs; cut tensors with the pool off).
+ * Loading a session (`load`, which the deployment calls on a ledger miss) uploads the task's weights on the
+ * h2d engine. A device without memory of its own (the cpu profile) has no copies.
+ *
+ * Each schedule run gets a fresh VirtualClock and device (`startRun`), so runs do not see each other.
+ */
+import * as path from 'node:path';
+import { Graph, ShapedGraph, ShapedValue, isConcreteShape } from '../graph/graph';
+import { dtypeByteSize } from '../graph/dtype';
+import { loadModel } from '../onnx/load';
+import { resolveShapesStatic } from '../shapes';
+import { Backend, BackendName, Session, SessionOptions, TensorHandle } from '../runtime/backend';
+import { VirtualClock } from '../schedule/clock';
+import { tensorBytes } from '../schedule/deployment';
+import { SimDevice } from './device';
+import { graphWork, OpWork } from './op-work';
+import { DeviceProfile } from './profile';
+import { opsTimeMs } from './roofline';
+import { decodeSimTask, opsOf } from './task-model';
+
+/** What a task model costs, computed once per model bytes. */
+export interface TaskCost {
+  readonly model: string;
+  readonly ops: readonly OpWork[];
+  /** Device time alone, ms (roofline + launches, times the model's factor). */
+  readonly deviceMs: number;
+  readonly weightBytes: number;
+  readonly inputNames: readonly string[];
+  readonly outputs: readonly { name: string; dims: number[]; type: string }[];
+}
+
+function shaped(graph: Graph): ShapedGraph {
+  if (graph.values.every((v) => v.dtype !== undefined && isConcreteShape(v.shape))) {
+    const values = graph.values.map((v): ShapedValue => {
+      const shape = v.shape as readonly number[];
+      return { ...v, dtype: v.dtype!, shape, bytes: shape.reduce((a, b) => a * b, 1) * dtypeByteSize(v.dtype!) };
+    });
+    return { ...graph, values };
+  }
+  return resolveShapesStatic(graph);
+}
+
+/** The model a task model belongs to: its graph is named '<model>.task<i>' by the partition builder. */
+export function modelOfTask(graphName: string): string {
+  return graphName.replace(/\.task\d+$/, '');
+}
+
+/** A task's facts, from an ONNX task model or a sim task description. */
+export interface TaskFacts {
+  readonly model: string;
+  readonly ops: readonly OpWork[];
+  readonly computeType: string;
+  readonly weightBytes: number;
+  readonly inputNames: readonly string[];
+  readonly outputs: readonly { name: string; dims: number[]; type: string }[];
+}
+
+/** Facts of an ONNX task model's graph. */
+export function factsOfGraph(graph: ShapedGraph): TaskFacts {
+  let weightBytes = 0;
+  for (const v of graph.values) if (v.kind === 'weight') weightBytes += v.bytes;
+  return {
+    model: modelOfTask(graph.name),
+    ops: graphWork(graph),
+    computeType: graph.values.find((v) => v.kind === 'weight' && v.dtype.startsWith('float'))?.dtype ?? 'float32',
+    weightBytes,
+    inputNames: graph.inputs.map((i) => graph.values[i].name),
+    outputs: graph.outputs.map((i) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype })),
+  };
+}
+
+/** The task's cost on a profile (pure). */
+export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
+  const peak = (profile.peakFlopsPerS[facts.computeType] ?? profile.peakFlopsPerS.float32).value;
+  const factor = profile.modelFactors?.[facts.model]?.value ?? 1;
+  const deviceMs = opsTimeMs(facts.ops, {
+    peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
+  }, factor);
+  return { model: facts.model, ops: facts.ops, deviceMs, weightBytes: facts.weightBytes, inputNames: facts.inputNames, outputs: facts.outputs };
+}
+
+export class SimBackend implements Backend {
+  readonly name: BackendName;
+  readonly device: string;
+  readonly hasDeviceMemory: boolean;
+  readonly concurrency: number;
+  private sim: SimDevice;
+  private readonly costs = new WeakMap<Uint8Array, TaskCost>();
+
+  constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
+    this.name = `sim:${profile.name}`;
+    this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
+    this.hasDeviceMemory = profile.hasDeviceMemory;
+    this.concurrency = profile.concurrency.value;
+    this.sim = this.makeDevice(new VirtualClock());
+  }
+
+  private makeDevice(clock: VirtualClock): SimDevice {
+    const p = this.profile;
+    const link = (l: DeviceProfile['h2d']) => (l ? { bytesPerS: l.bytesPerS.value, latencyMs: l.latencyMs.value } : undefined);
+    return new SimDevice(clock, { interference: p.interference.value, h2d: link(p.h2d), d2h: link(p.d2h) });
+  }
+
+  /** A fresh virtual clock and idle device for the next schedule run; the scheduler must use this clock. */
+  startRun(): VirtualClock {
+    const clock = new VirtualClock();
+    this.sim = this.makeDevice(clock);
+    return clock;
+  }
+
+  /** The device of the current run (its busy time). */
+  get currentDevice(): SimDevice {
+    return this.sim;
+  }
+
+  tensor(type: string, _data: unknown, dims: readonly number[]): TensorHandle {
+    return { type, dims: [...dims], location: 'cpu' };
+  }
+
+  /** The cost of a task model's bytes (parsed once per byte array). */
+  costOf(model: Uint8Array): TaskCost {
+    let cost = this.costs.get(model);
+    if (cost === undefined) {
+      const spec = decodeSimTask(model);
+      cost = taskCost(spec ? { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec) } : factsOfGraph(shaped(loadModel(model))), this.profile);
+      this.costs.set(model, cost);
+    }
+    return cost;
+  }
+
+  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+    const cost = this.costOf(model);
+    if (this.hasDeviceMemory) await this.sim.copy('h2d', cost.weightBytes);
+    return new SimSession(this, cost, options.outputsOnDevice ?? false);
+  }
+
+  /** @internal the device of the run in progress */
+  get active(): SimDevice {
+    return this.sim;
+  }
+}
+
+class SimSession implements Session {
+  private disposed = false;
+  constructor(private readonly backend: SimBackend, private readonly cost: TaskCost, private readonly onDevice: boolean | readonly string[]) {}
+
+  get inputNames(): readonly string[] { return this.cost.inputNames; }
+  get outputNames(): readonly string[] { return this.cost.outputs.map((o) => o.name); }
+
+  async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
+    if (this.disposed) throw new Error(`sim session of '${this.cost.model}' is disposed`);
+    const device = this.backend.active;
+    const { profile, hasDeviceMemory } = this.backend;
+    if (hasDeviceMemory) {
+      let bytes = 0;
+      for (const name of this.cost.inputNames) {
+        const fed = feeds[name];
+        if (fed === undefined) throw new Error(`sim session of '${this.cost.model}': input '${name}' missing`);
+        if (fed.location !== 'device') bytes += tensorBytes(fed);
+      }
+      await device.copy('h2d', bytes);
+    }
+    await device.host(profile.runOverheadMs.value);
+    await device.compute(this.cost.deviceMs, profile.taskShare.value);
+    const outputs: Record<string, TensorHandle> = {};
+    let back = 0;
+    for (const o of this.cost.outputs) {
+      const stays = hasDeviceMemory && (this.onDevice === true || (Array.isArray(this.onDevice) && this.onDevice.includes(o.name)));
+      const handle: TensorHandle = { dims: [...o.dims], type: o.type, location: stays ? 'device' : 'cpu' };
+      if (!stays) back += tensorBytes(handle);
+      outputs[o.name] = handle;
+    }
+    if (hasDeviceMemory) await device.copy('d2h', back);
+    return outputs;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
