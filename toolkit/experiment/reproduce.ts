@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { Backend } from '../runtime/backend';
 import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
-import { saveComparisonFigures, saveExperimentCsv, saveFigure, saveSummaryRows } from './save';
+import { backendLabel, saveComparisonFigures, saveExperimentCsv, saveFigure, saveSummaryRows } from './save';
 import { budgetSweep } from '../plot';
 import { SummaryRow } from './schema';
 import { QuiltError } from '../errors';
@@ -130,7 +130,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
   if (sweep.length > 0) {
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
     const figure = saveFigure(budgetSweep(sweep, {
-      title: `Latency against the memory budget: ${spec.name} workload, ${main.backend}`,
+      title: `Latency against the memory budget: ${spec.name} workload, ${backendLabel(main.backend)}`,
     }), options.outDir, `${options.prefix}-budget-sweep`);
     files.push(...figure.files);
   }

@@ -10,6 +10,16 @@ import { SummaryRow } from './schema';
 import { latencyByPolicy, memoryTimeline, writeHtml, writeImage } from '../plot';
 import { oneLine } from '../errors';
 
+/** How a backend is named in figure titles: a simulated device says so. */
+export function backendLabel(backend: string): string {
+  return backend.startsWith('sim:') ? `${backend.slice(4)}, simulated` : backend;
+}
+
+/** Metadata that marks simulated results and names the device profile (empty for real runs). */
+function simulatedMeta(backend: string): Record<string, unknown> {
+  return backend.startsWith('sim:') ? { simulated: true, deviceProfile: backend.slice(4) } : { simulated: false };
+}
+
 export interface SavedFiles {
   readonly files: string[];
   /** Why PNG figures were not written (no Chromium), if so. */
@@ -24,7 +34,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
+    extra: { ...simulatedMeta(result.backend), concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
   for (const [suffix, rows] of [['requests', result.rows], ['timeline', result.timeline], ['summary', result.summaries]] as const) {
@@ -38,7 +48,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like.backend), concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }
@@ -60,10 +70,10 @@ export function saveFigure(figure: Parameters<typeof writeHtml>[0], dir: string,
 
 export function saveComparisonFigures(result: ExperimentResult, dir: string, prefix: string): SavedFiles {
   const latency = saveFigure(latencyByPolicy(result.rows, {
-    title: `Latency by policy: ${result.workload.name} workload, ${result.backend}, budget ${(result.budgetBytes / 2 ** 20).toFixed(0)} MiB`,
+    title: `Latency by policy: ${result.workload.name} workload, ${backendLabel(result.backend)}, budget ${(result.budgetBytes / 2 ** 20).toFixed(0)} MiB`,
   }), dir, `${prefix}-latency`);
   const timeline = saveFigure(memoryTimeline(result.timeline, {
-    title: `Device memory over time against the budget (${result.backend})`,
+    title: `Device memory over time against the budget (${backendLabel(result.backend)})`,
   }), dir, `${prefix}-memory`);
   return { files: [...latency.files, ...timeline.files], imageProblem: latency.imageProblem ?? timeline.imageProblem };
 }

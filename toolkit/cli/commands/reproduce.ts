@@ -24,7 +24,7 @@ export const reproduceCommand: Command = {
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
       budget: stringFlag(args, 'budget'),
       outDir: stringFlag(args, 'out-dir') ?? path.join(root, 'results'),
-      prefix: `${backend.name}${quick ? '-quick' : ''}`,
+      prefix: `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}`,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
       sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
       onProgress: (stage, p) => {

@@ -1,0 +1,166 @@
+/**
+ * `quilt sim calibrate`: measures this machine's cpu backend into a device profile (datasets/devices/cpu-here.json).
+ *
+ * Stages, each a median of repeated runs on the backend's worker lanes, one at a time unless said otherwise:
+ *  1. a one-node model (Relu on 4 floats) and a 64-node chain of the same: per-kernel cost L = (t64 - t1) / 63,
+ *     per-run overhead H = t1 - L (a lane round trip, session.run's own cost);
+ *  2. peak compute: a [512 x 1024] x [1024 x 1024] MatMul, F = FLOPs / (t - H - L);
+ *  3. memory bandwidth: ReduceSum over a 16 MiB weight, W = bytes / (t - H - L);
+ *  4. per-model factors: each workload model run whole, alone; factor = (measured - H) / roofline(F, W, L);
+ *  5. interference: the first model run twice at once on two lanes; with a share of 1 / lanes each the shares add
+ *     up to 1, so beta = (pair time / alone time) - 1 (at least 0).
+ * Every number's source says "measured here, <date>" and what was measured.
+ */
+import * as fs from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { GraphBuilder } from '../graph/builder';
+import { writeModel } from '../onnx/write';
+import { Backend, Session } from '../runtime/backend';
+import { CpuBackend } from '../runtime/cpu-backend';
+import { randomFeeds } from '../runtime/feeds';
+import { DeviceProfile, Sourced } from '../sim/profile';
+import { factsOfGraph } from '../sim/sim-backend';
+import { opsTimeMs } from '../sim/roofline';
+import { loadWorkload, openMixModel } from './run';
+import { writeFileAtomic } from './results-io';
+
+export interface CalibrateOptions {
+  readonly backend: Backend;
+  /** The workload whose models get per-model factors. */
+  readonly workload: string;
+  /** Runs per measurement (median), default 7. */
+  readonly repeats?: number;
+  readonly name?: string;
+  readonly onStage?: (stage: string) => void;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function timeRuns(session: Session, feeds: Record<string, ort.Tensor>, repeats: number, copies = 1): Promise<number> {
+  for (let i = 0; i < 2; i++) await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function zeros(dims: number[]) {
+  const n = dims.reduce((a, b) => a * b, 1);
+  return { dtype: 'float32' as const, dims, bytes: new Uint8Array(n * 4) };
+}
+
+function reluChain(n: number): Uint8Array {
+  const b = new GraphBuilder(`relu${n}`);
+  let x = b.input('x', 'float32', [4]);
+  for (let i = 0; i < n; i++) x = b.op('Relu', [x], {}, `relu${i}`);
+  b.output(x, 'float32', [4]);
+  return writeModel(b.finish());
+}
+
+function matmul(m: number, k: number, n: number): Uint8Array {
+  const b = new GraphBuilder('matmul');
+  b.input('x', 'float32', [m, k]);
+  b.initializer('w', zeros([k, n]));
+  b.output(b.op('MatMul', ['x', 'w'], {}, 'mm'), 'float32', [m, n]);
+  return writeModel(b.finish());
+}
+
+function reduceSum(elements: number): Uint8Array {
+  const b = new GraphBuilder('reduce');
+  b.input('x', 'float32', [1]);
+  b.initializer('w', zeros([elements]));
+  const s = b.op('ReduceSum', ['w'], { keepdims: 0 }, 'sum');
+  b.output(b.op('Add', [s, 'x'], {}, 'add'), 'float32', [1]);
+  return writeModel(b.finish());
+}
+
+const f32 = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+
+/** Measures the backend into a profile. */
+export async function calibrateCpu(options: CalibrateOptions): Promise<DeviceProfile> {
+  const { backend } = options;
+  const repeats = options.repeats ?? 7;
+  const date = new Date().toISOString().slice(0, 10);
+  const here = (what: string): string => `measured here, ${date}: ${what} (quilt sim calibrate on ${backend.device})`;
+  const stage = options.onStage ?? (() => undefined);
+  const lanes = backend instanceof CpuBackend ? backend.lanes : 1;
+
+  stage('launch and run overhead');
+  const one = await backend.load(reluChain(1));
+  const chain = await backend.load(reluChain(64));
+  const t1 = await timeRuns(one, { x: f32([4]) }, repeats * 3);
+  const t64 = await timeRuns(chain, { x: f32([4]) }, repeats * 3);
+  const launch = Math.max(0, (t64 - t1) / 63);
+  const overhead = Math.max(0, t1 - launch);
+
+  stage('peak compute');
+  const mm = await backend.load(matmul(512, 1024, 1024));
+  const tmm = await timeRuns(mm, { x: f32([512, 1024]) }, repeats);
+  const flops = (2 * 512 * 1024 * 1024) / ((tmm - overhead - launch) / 1000);
+
+  stage('memory bandwidth');
+  const elements = 4 * 2 ** 20;
+  const rs = await backend.load(reduceSum(elements));
+  const trs = await timeRuns(rs, { x: f32([1]) }, repeats);
+  const bandwidth = (elements * 4) / ((trs - overhead - 2 * launch) / 1000);
+  for (const s of [one, chain, mm, rs]) await s.dispose();
+
+  stage('per-model factors');
+  const spec = loadWorkload(options.workload);
+  const factors: Record<string, Sourced> = {};
+  const params = { peakFlopsPerS: flops, memoryBytesPerS: bandwidth, kernelLaunchMs: launch };
+  let pair: { name: string; alone: number; together: number } | undefined;
+  for (const entry of spec.models) {
+    const model = await openMixModel(entry);
+    const session = await backend.load(fs.readFileSync(model.file));
+    const feeds = randomFeeds(model.graph, 1);
+    const alone = await timeRuns(session, feeds, repeats);
+    const predicted = opsTimeMs(factsOfGraph(model.graph).ops, params);
+    const name = model.graph.name;
+    factors[name] = {
+      value: Number(((alone - overhead) / predicted).toFixed(4)),
+      source: here(`whole ${name} alone ${alone.toFixed(2)} ms, minus the run overhead, over its roofline time ${predicted.toFixed(2)} ms`),
+    };
+    if (pair === undefined && lanes > 1) {
+      stage('interference');
+      pair = { name, alone, together: await timeRuns(session, feeds, repeats, lanes) };
+    }
+    await session.dispose();
+  }
+  const beta = pair ? Math.max(0, pair.together / pair.alone - 1) : 0;
+
+  return {
+    name: options.name ?? 'cpu-here',
+    title: `this machine's CPU (${backend.device})`,
+    regime: `onnxruntime-node CPU provider in ${lanes} worker lanes, FP32, batch 1`,
+    hasDeviceMemory: false,
+    concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
+    peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul on one lane, ${tmm.toFixed(2)} ms`) } },
+    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over 16 MiB on one lane, ${trs.toFixed(2)} ms`) },
+    kernelLaunchMs: { value: Number(launch.toFixed(5)), source: here(`64 chained Relu nodes on 4 floats ${t64.toFixed(3)} ms against one ${t1.toFixed(3)} ms`) },
+    runOverheadMs: { value: Number(overhead.toFixed(4)), source: here(`one Relu on 4 floats, ${t1.toFixed(3)} ms, less one kernel`) },
+    taskShare: { value: 1 / lanes, source: here(`one lane is one of ${lanes} lanes with its own cores`) },
+    interference: {
+      value: Number(beta.toFixed(4)),
+      source: pair ? here(`${pair.name} run ${lanes} at once ${pair.together.toFixed(2)} ms against alone ${pair.alone.toFixed(2)} ms`) : here('one lane: no interference'),
+    },
+    modelFactors: factors,
+    notes: [
+      `Workload whose models were measured: ${spec.name}.`,
+      'Per-model factors scale the operators\' roofline time of every task of that model (whole, quilt tasks, layers).',
+      'Transfers: none; host memory is the device.',
+    ],
+  };
+}
+
+/** Writes a profile as JSON (atomically). */
+export function writeProfile(profile: DeviceProfile, file: string): void {
+  writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
+}
