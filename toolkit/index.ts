@@ -39,3 +39,6 @@ export { QuiltError } from './errors';
 export { parseBytes, formatBytes } from './units';
 export * as plot from './plot';
 export * as notebook from './notebook';
+export * as sim from './sim';
+export { checkAnchors } from './experiment/sim-anchors';
+export { validateSim, compareRuns } from './experiment/sim-validate';

@@ -5,8 +5,10 @@
  *  1. a one-node model (Relu on 4 floats) and a 64-node chain of the same: per-kernel cost L = (t64 - t1) / 63,
  *     per-run overhead H = t1 - L (a lane round trip, session.run's own cost);
  *  2. peak compute: a [512 x 1024] x [1024 x 1024] MatMul, F = FLOPs / (t - H - L);
- *  3. memory bandwidth: ReduceSum over a 16 MiB weight, W = bytes / (t - H - L);
+ *  3. memory bandwidth: a 16 MiB weight plus one input float (not foldable), W = 32 MiB read and written / (t - H - L);
  *  4. per-model factors: each workload model run whole, alone; factor = (measured - H) / roofline(F, W, L);
+ *  4b. copying inputs into a lane: ReduceSum over a 16 MiB input, B = bytes / (t - H - L - 16 MiB / W); priced
+ *     as an h2d link (the backend copies every task's inputs into its worker lane; results come back without one);
  *  5. interference: the first model run twice at once on two lanes; with a share of 1 / lanes each the shares add
  *     up to 1, so beta = (pair time / alone time) - 1 (at least 0).
  * Every number's source says "measured here, <date>" and what was measured.
@@ -23,11 +25,12 @@ import { factsOfGraph } from '../sim/sim-backend';
 import { opsTimeMs } from '../sim/roofline';
 import { loadWorkload, openMixModel } from './run';
 import { writeFileAtomic } from './results-io';
+import { WorkloadSpec } from '../workload';
 
 export interface CalibrateOptions {
   readonly backend: Backend;
-  /** The workload whose models get per-model factors. */
-  readonly workload: string;
+  /** The workload whose models get per-model factors (a file or a parsed spec). */
+  readonly workload: string | WorkloadSpec;
   /** Runs per measurement (median), default 7. */
   readonly repeats?: number;
   readonly name?: string;
@@ -72,12 +75,19 @@ function matmul(m: number, k: number, n: number): Uint8Array {
   return writeModel(b.finish());
 }
 
-function reduceSum(elements: number): Uint8Array {
-  const b = new GraphBuilder('reduce');
+/** w + x over a weight of `elements` floats (x is one float, so nothing can be folded): reads and writes w's bytes. */
+function streamAdd(elements: number): Uint8Array {
+  const b = new GraphBuilder('stream');
   b.input('x', 'float32', [1]);
   b.initializer('w', zeros([elements]));
-  const s = b.op('ReduceSum', ['w'], { keepdims: 0 }, 'sum');
-  b.output(b.op('Add', [s, 'x'], {}, 'add'), 'float32', [1]);
+  b.output(b.op('Add', ['w', 'x'], {}, 'add'), 'float32', [elements]);
+  return writeModel(b.finish());
+}
+
+function reduceSumInput(elements: number): Uint8Array {
+  const b = new GraphBuilder('reduce-input');
+  b.input('x', 'float32', [elements]);
+  b.output(b.op('ReduceSum', ['x'], { keepdims: 0 }, 'sum'), 'float32', []);
   return writeModel(b.finish());
 }
 
@@ -107,10 +117,13 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
 
   stage('memory bandwidth');
   const elements = 4 * 2 ** 20;
-  const rs = await backend.load(reduceSum(elements));
+  const rs = await backend.load(streamAdd(elements));
   const trs = await timeRuns(rs, { x: f32([1]) }, repeats);
-  const bandwidth = (elements * 4) / ((trs - overhead - 2 * launch) / 1000);
-  for (const s of [one, chain, mm, rs]) await s.dispose();
+  const bandwidth = (2 * elements * 4) / (Math.max(1e-3, trs - overhead - launch) / 1000);
+  const rsIn = await backend.load(reduceSumInput(elements));
+  const tin = await timeRuns(rsIn, { x: f32([elements]) }, repeats);
+  const laneCopy = (elements * 4) / (Math.max(1e-3, tin - overhead - launch - ((elements * 4) / bandwidth) * 1000) / 1000);
+  for (const s of [one, chain, mm, rs, rsIn]) await s.dispose();
 
   stage('per-model factors');
   const spec = loadWorkload(options.workload);
@@ -124,9 +137,10 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     const alone = await timeRuns(session, feeds, repeats);
     const predicted = opsTimeMs(factsOfGraph(model.graph).ops, params);
     const name = model.graph.name;
+    const inputMs = (Object.values(feeds).reduce((sum, t) => sum + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0) / laneCopy) * 1000;
     factors[name] = {
-      value: Number(((alone - overhead) / predicted).toFixed(4)),
-      source: here(`whole ${name} alone ${alone.toFixed(2)} ms, minus the run overhead, over its roofline time ${predicted.toFixed(2)} ms`),
+      value: Number(((alone - overhead - inputMs) / predicted).toFixed(4)),
+      source: here(`whole ${name} alone ${alone.toFixed(2)} ms, minus the run overhead and the input copy, over its roofline time ${predicted.toFixed(2)} ms`),
     };
     if (pair === undefined && lanes > 1) {
       stage('interference');
@@ -143,7 +157,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     hasDeviceMemory: false,
     concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
     peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul on one lane, ${tmm.toFixed(2)} ms`) } },
-    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over 16 MiB on one lane, ${trs.toFixed(2)} ms`) },
+    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`adding a float to a 16 MiB weight on one lane (32 MiB read and written), ${trs.toFixed(2)} ms`) },
     kernelLaunchMs: { value: Number(launch.toFixed(5)), source: here(`64 chained Relu nodes on 4 floats ${t64.toFixed(3)} ms against one ${t1.toFixed(3)} ms`) },
     runOverheadMs: { value: Number(overhead.toFixed(4)), source: here(`one Relu on 4 floats, ${t1.toFixed(3)} ms, less one kernel`) },
     taskShare: { value: 1 / lanes, source: here(`one lane is one of ${lanes} lanes with its own cores`) },
@@ -151,11 +165,15 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
       value: Number(beta.toFixed(4)),
       source: pair ? here(`${pair.name} run ${lanes} at once ${pair.together.toFixed(2)} ms against alone ${pair.alone.toFixed(2)} ms`) : here('one lane: no interference'),
     },
+    h2d: {
+      bytesPerS: { value: Math.round(laneCopy), source: here(`ReduceSum over a 16 MiB input on one lane, ${tin.toFixed(2)} ms, less the run overhead and the read at the measured bandwidth`) },
+      latencyMs: { value: 0, source: here('folded into the run overhead (the one-node run sends its input too)') },
+    },
     modelFactors: factors,
     notes: [
       `Workload whose models were measured: ${spec.name}.`,
       'Per-model factors scale the operators\' roofline time of every task of that model (whole, quilt tasks, layers).',
-      'Transfers: none; host memory is the device.',
+      'Transfers: the inputs of every task are copied into a worker lane (the h2d link); no weights move, nothing comes back by copy.',
     ],
   };
 }

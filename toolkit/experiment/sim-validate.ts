@@ -6,6 +6,7 @@
 import { Backend } from '../runtime/backend';
 import { SimBackend } from '../sim/sim-backend';
 import { POLICY_NAMES } from '../schedule/policies';
+import { WorkloadSpec } from '../workload';
 import { ExperimentResult, runWorkload, RunProgress } from './run';
 
 export interface PolicyValidation {
@@ -18,7 +19,7 @@ export interface PolicyValidation {
 }
 
 export interface Validation {
-  readonly workload: string;
+  readonly workload: string | WorkloadSpec;
   readonly budgetBytes: number;
   readonly real: string;
   readonly sim: string;
@@ -29,7 +30,7 @@ export interface Validation {
 }
 
 export interface ValidateOptions {
-  readonly workload: string;
+  readonly workload: string | WorkloadSpec;
   readonly budget: string | number;
   readonly real: Backend;
   readonly sim: SimBackend;

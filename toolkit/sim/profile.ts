@@ -40,7 +40,10 @@ export interface DeviceProfile {
   readonly taskShare: Sourced;
   /** Interference beta per additional running task (see sharing.ts). */
   readonly interference: Sourced;
-  /** Host to device and device to host links (required when hasDeviceMemory). */
+  /**
+   * Host to device and device to host links (required when hasDeviceMemory). A device without memory of its own
+   * may still have an h2d link: the cpu backend copies every task's inputs into its worker lane.
+   */
   readonly h2d?: LinkProfile;
   readonly d2h?: LinkProfile;
   /** Per-model factors on the operators' time (by model name), each with where it comes from. */
@@ -96,7 +99,8 @@ export function parseProfile(raw: unknown, where: string): DeviceProfile {
     runOverheadMs: sourced(r.runOverheadMs, `${where}: runOverheadMs`),
     taskShare: positive(r.taskShare, `${where}: taskShare`),
     interference: sourced(r.interference, `${where}: interference`),
-    ...(r.hasDeviceMemory ? { h2d: link(r.h2d, `${where}: h2d`), d2h: link(r.d2h, `${where}: d2h`) } : {}),
+    ...(r.hasDeviceMemory || r.h2d !== undefined ? { h2d: link(r.h2d, `${where}: h2d`) } : {}),
+    ...(r.hasDeviceMemory || r.d2h !== undefined ? { d2h: link(r.d2h, `${where}: d2h`) } : {}),
     modelFactors: Object.fromEntries(Object.entries(factors).map(([k, v]) => [k, positive(v, `${where}: modelFactors.${k}`)])),
     notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
   };

@@ -10,7 +10,9 @@
  *  3. device work: the task's roofline time alone (roofline.ts), stretched by sharing (sharing.ts);
  *  4. device to host: every output not kept on the device (graph outputs; cut tensors with the pool off).
  * Loading a session (`load`, which the deployment calls on a ledger miss) uploads the task's weights on the
- * h2d engine. A device without memory of its own (the cpu profile) has no copies.
+ * h2d engine. A device without memory of its own (the cpu profile) uploads no weights and keeps nothing on the
+ * device; where its profile has links, they price the copies its backend makes (the cpu backend copies every
+ * task's inputs into a worker lane: an h2d link, no d2h).
  *
  * Each schedule run gets a fresh VirtualClock and device (`startRun`), so runs do not see each other.
  */
@@ -161,7 +163,7 @@ class SimSession implements Session {
     if (this.disposed) throw new Error(`sim session of '${this.cost.model}' is disposed`);
     const device = this.backend.active;
     const { profile, hasDeviceMemory } = this.backend;
-    if (hasDeviceMemory) {
+    if (profile.h2d) {
       let bytes = 0;
       for (const name of this.cost.inputNames) {
         const fed = feeds[name];
@@ -180,7 +182,7 @@ class SimSession implements Session {
       if (!stays) back += tensorBytes(handle);
       outputs[o.name] = handle;
     }
-    if (hasDeviceMemory) await device.copy('d2h', back);
+    if (profile.d2h) await device.copy('d2h', back);
     return outputs;
   }
 

@@ -1,0 +1,62 @@
+/**
+ * Real against simulated, small enough for CI: a three-layer MLP is measured into a profile on the cpu backend
+ * (quilt sim calibrate's code), then the same closed-loop workload runs for real and in simulation under three
+ * policies. The tolerance is loose (within half the real mean) because CI machines are shared; the validation
+ * goal itself (10% mean, 15% p95 on the default workload) is checked by `quilt sim validate`. A profile whose
+ * model factor is tripled must fail the same check, so the check can fail.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GraphBuilder } from '../graph/builder';
+import { writeModel } from '../onnx/write';
+import { openBackend } from '../runtime/ort-backend';
+import { SimBackend } from '../sim/sim-backend';
+import { WorkloadSpec } from '../workload';
+import { calibrateCpu } from './sim-calibrate';
+import { compareRuns } from './sim-validate';
+import { runWorkload } from './run';
+
+function mlp(): Uint8Array {
+  const b = new GraphBuilder('mlp');
+  let x = b.input('x', 'float32', [64, 256]);
+  for (let i = 0; i < 3; i++) {
+    const w = Float32Array.from({ length: 256 * 256 }, (_, j) => Math.sin(j + i) / 16);
+    b.initializer(`w${i}`, { dtype: 'float32', dims: [256, 256], bytes: new Uint8Array(w.buffer) });
+    x = b.op('Relu', [b.op('MatMul', [x, `w${i}`], {}, `mm${i}`)], {}, `relu${i}`);
+  }
+  b.output(x, 'float32', [64, 256]);
+  return writeModel(b.finish());
+}
+
+test('real against simulated on a tiny workload: mean latency within half, per policy', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-simval-'));
+  const file = path.join(dir, 'mlp.onnx');
+  fs.writeFileSync(file, mlp());
+  const workload: WorkloadSpec = {
+    name: 'mlp', description: 'test', seed: 5, requests: 16, arrival: { process: 'closed', clients: 2, thinkMs: 0 },
+    models: [{ name: 'mlp', model: file, batch: 1, seq: undefined, share: 1 }],
+  };
+  const cpu = await openBackend('cpu');
+  try {
+    const profile = await calibrateCpu({ backend: cpu, workload, repeats: 5 });
+    assert.ok(profile.modelFactors?.mlp !== undefined, 'the model got a factor');
+    const policies = ['quilt', 'model-level', 'layer-level'];
+    const common = { workload, policies, budget: '100%', threshold: '50%', concurrency: 2 };
+    const real = await runWorkload({ ...common, backend: cpu });
+    const sim = await runWorkload({ ...common, backend: new SimBackend(profile, 'calibrated.json') });
+    const v = compareRuns(real, sim);
+    assert.deepEqual(Object.keys(v.policies).sort(), [...policies].sort());
+    for (const [policy, p] of Object.entries(v.policies)) {
+      assert.ok(Math.abs(p.meanRelError) < 0.5, `${policy}: real ${p.realMeanMs.toFixed(2)} ms, sim ${p.simMeanMs.toFixed(2)} ms`);
+    }
+    const wrong = { ...profile, modelFactors: { mlp: { value: profile.modelFactors!.mlp.value * 3, source: 'test' } } };
+    const off = compareRuns(real, await runWorkload({ ...common, backend: new SimBackend(wrong, 'wrong.json') }));
+    assert.ok(off.maxMeanRelError >= 0.5, `a tripled model factor should miss: ${off.maxMeanRelError}`);
+  } finally {
+    await cpu.close?.();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
