@@ -5,10 +5,13 @@
  *  1. a one-node model (Relu on 4 floats) and a 64-node chain of the same: per-kernel cost L = (t64 - t1) / 63,
  *     per-run overhead H = t1 - L (a lane round trip, session.run's own cost);
  *  2. peak compute: a [512 x 1024] x [1024 x 1024] MatMul, F = FLOPs / (t - H - L);
- *  3. memory bandwidth: a 16 MiB weight plus one input float (not foldable), W = 32 MiB read and written / (t - H - L);
+ *  3. memory bandwidth: ReduceSum over a 16 MiB weight along axes fed at run time (not foldable), W = 16 MiB / (t - H - L);
  *  4. per-model factors: each workload model run whole, alone; factor = (measured - H) / roofline(F, W, L);
  *  4b. copying inputs into a lane: ReduceSum over a 16 MiB input, B = bytes / (t - H - L - 16 MiB / W); priced
  *     as an h2d link (the backend copies every task's inputs into its worker lane; results come back without one);
+ *  4c. per-run overhead in practice: the smallest workload model run as a chain of one task per operator against
+ *     whole; H = (chain - whole - the chain's extra input copies) / (tasks - 1) replaces the one-node figure (many
+ *     sessions in turn pay what one hot session does not: cold caches, per-session allocation);
  *  5. interference: the first model run twice at once on two lanes; with a share of 1 / lanes each the shares add
  *     up to 1, so beta = (pair time / alone time) - 1 (at least 0).
  * Every number's source says "measured here, <date>" and what was measured.
@@ -24,6 +27,10 @@ import { DeviceProfile, Sourced } from '../sim/profile';
 import { factsOfGraph } from '../sim/sim-backend';
 import { opsTimeMs } from '../sim/roofline';
 import { loadWorkload, openMixModel } from './run';
+import { fileOrder } from '../graph/order';
+import { propose } from '../partition/propose';
+import { build } from '../partition/build';
+import { LoadedChain, loadChain, runChain } from '../runtime/chain';
 import { writeFileAtomic } from './results-io';
 import { WorkloadSpec } from '../workload';
 
@@ -41,6 +48,17 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function timeChain(chain: LoadedChain, feeds: Record<string, ort.Tensor>, repeats: number): Promise<number> {
+  for (let i = 0; i < 2; i++) await runChain(chain, feeds);
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await runChain(chain, feeds);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 async function timeRuns(session: Session, feeds: Record<string, ort.Tensor>, repeats: number, copies = 1): Promise<number> {
@@ -75,12 +93,12 @@ function matmul(m: number, k: number, n: number): Uint8Array {
   return writeModel(b.finish());
 }
 
-/** w + x over a weight of `elements` floats (x is one float, so nothing can be folded): reads and writes w's bytes. */
-function streamAdd(elements: number): Uint8Array {
+/** ReduceSum over a weight of `elements` floats along axes fed at run time (so it cannot be folded): reads w once. */
+function streamSum(elements: number): Uint8Array {
   const b = new GraphBuilder('stream');
-  b.input('x', 'float32', [1]);
+  b.input('axes', 'int64', [1]);
   b.initializer('w', zeros([elements]));
-  b.output(b.op('Add', ['w', 'x'], {}, 'add'), 'float32', [elements]);
+  b.output(b.op('ReduceSum', ['w', 'axes'], { keepdims: 0 }, 'sum'), 'float32', []);
   return writeModel(b.finish());
 }
 
@@ -117,16 +135,38 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
 
   stage('memory bandwidth');
   const elements = 4 * 2 ** 20;
-  const rs = await backend.load(streamAdd(elements));
-  const trs = await timeRuns(rs, { x: f32([1]) }, repeats);
-  const bandwidth = (2 * elements * 4) / (Math.max(1e-3, trs - overhead - launch) / 1000);
+  const rs = await backend.load(streamSum(elements));
+  const trs = await timeRuns(rs, { axes: new ort.Tensor('int64', BigInt64Array.from([0n]), [1]) }, repeats);
+  const bandwidth = (elements * 4) / (Math.max(1e-3, trs - overhead - launch) / 1000);
   const rsIn = await backend.load(reduceSumInput(elements));
   const tin = await timeRuns(rsIn, { x: f32([elements]) }, repeats);
   const laneCopy = (elements * 4) / (Math.max(1e-3, tin - overhead - launch - ((elements * 4) / bandwidth) * 1000) / 1000);
   for (const s of [one, chain, mm, rs, rsIn]) await s.dispose();
 
-  stage('per-model factors');
   const spec = loadWorkload(options.workload);
+  let runOverhead: Sourced = { value: Number(overhead.toFixed(4)), source: here(`one Relu on 4 floats, ${t1.toFixed(3)} ms, less one kernel`) };
+  const models = await Promise.all(spec.models.map((e) => openMixModel(e)));
+  const smallest = [...models].sort((a, b) => a.graph.nodes.length - b.graph.nodes.length)[0];
+  if (smallest !== undefined) {
+    stage('per-task overhead in a chain');
+    const plan = propose(smallest.graph, fileOrder(smallest.graph), { granularity: 'layer' });
+    const chain = await loadChain(backend, build(plan));
+    const whole = await backend.load(fs.readFileSync(smallest.file));
+    const feeds = randomFeeds(smallest.graph, 1);
+    const tWhole = await timeRuns(whole, feeds, repeats);
+    const tChain = await timeChain(chain, feeds, repeats);
+    const copied = plan.tasks.slice(1).reduce((sum, t) => sum + t.inputs.reduce((a, v) => a + plan.graph.values[v].bytes, 0), 0);
+    const perTask = Math.max(overhead, (tChain - tWhole - (copied / laneCopy) * 1000) / (plan.tasks.length - 1));
+    runOverhead = {
+      value: Number(perTask.toFixed(4)),
+      source: here(`${smallest.graph.name} as ${plan.tasks.length} one-operator tasks in turn ${tChain.toFixed(2)} ms against whole ${tWhole.toFixed(2)} ms, less the extra input copies, per extra task (one hot one-node session: ${overhead.toFixed(3)} ms)`),
+    };
+    await chain.dispose();
+    await whole.dispose();
+  }
+  const overheadUsed = runOverhead.value;
+
+  stage('per-model factors');
   const factors: Record<string, Sourced> = {};
   const params = { peakFlopsPerS: flops, memoryBytesPerS: bandwidth, kernelLaunchMs: launch };
   let pair: { name: string; alone: number; together: number } | undefined;
@@ -139,7 +179,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     const name = model.graph.name;
     const inputMs = (Object.values(feeds).reduce((sum, t) => sum + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0) / laneCopy) * 1000;
     factors[name] = {
-      value: Number(((alone - overhead - inputMs) / predicted).toFixed(4)),
+      value: Number((Math.max(0, alone - overheadUsed - inputMs) / predicted).toFixed(4)),
       source: here(`whole ${name} alone ${alone.toFixed(2)} ms, minus the run overhead and the input copy, over its roofline time ${predicted.toFixed(2)} ms`),
     };
     if (pair === undefined && lanes > 1) {
@@ -157,9 +197,9 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     hasDeviceMemory: false,
     concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
     peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul on one lane, ${tmm.toFixed(2)} ms`) } },
-    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`adding a float to a 16 MiB weight on one lane (32 MiB read and written), ${trs.toFixed(2)} ms`) },
+    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over a 16 MiB weight on one lane, ${trs.toFixed(2)} ms`) },
     kernelLaunchMs: { value: Number(launch.toFixed(5)), source: here(`64 chained Relu nodes on 4 floats ${t64.toFixed(3)} ms against one ${t1.toFixed(3)} ms`) },
-    runOverheadMs: { value: Number(overhead.toFixed(4)), source: here(`one Relu on 4 floats, ${t1.toFixed(3)} ms, less one kernel`) },
+    runOverheadMs: runOverhead,
     taskShare: { value: 1 / lanes, source: here(`one lane is one of ${lanes} lanes with its own cores`) },
     interference: {
       value: Number(beta.toFixed(4)),
