@@ -4,7 +4,7 @@
  * Backend -> scheduler (Policy + device ledger) -> rows -> DataFrame -> CSV / plot.
  */
 export * from './graph/graph';
-export { DType } from './graph/dtype';
+export { DType } from './core/dtype';
 export { GraphBuilder, floatAttr, floatsAttr, tensorAttr } from './graph/builder';
 export { fileOrder, isTopologicalOrder, assertTopologicalOrder } from './graph/order';
 export { extractSubgraph } from './graph/subgraph';
@@ -32,10 +32,10 @@ export { profileModel, ProfileSummary } from './experiment/profile';
 export { openAndPartition, partitionModel, describePartition, writePartition } from './experiment/partition';
 export { verifyPlan, Verification } from './experiment/verify';
 export { runWorkload, parseBudget, ExperimentResult, WorkloadRunOptions } from './experiment/run';
-export * from './experiment/schema';
-export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './experiment/frames';
+export * from './core/rows';
+export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './core/frames';
 export { writeResults, readResults, readRequestResults, readTimelineResults, readSummaryResults } from './experiment/results-io';
-export { QuiltError } from './errors';
-export { parseBytes, formatBytes } from './units';
+export { QuiltError } from './core/errors';
+export { parseBytes, formatBytes } from './core/units';
 export * as plot from './plot';
 export * as notebook from './notebook';

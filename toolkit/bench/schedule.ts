@@ -11,14 +11,14 @@
  * 0.623), quilt/triton-style at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
  */
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { ExperimentResult, WorkloadRunOptions, runWorkload } from '../experiment/run';
-import { SummaryRow } from '../experiment/schema';
+import { SummaryRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { checkBackend, openBackend } from '../runtime/ort-backend';
 import { WorkloadSpec, loadWorkloadSpec } from '../workload';
 import { findRepoRoot } from '../zoo';
-import { formatBytes } from '../units';
+import { formatBytes } from '../core/units';
 import { BenchContext, Goal, Row, SectionResult, goal, progress, round } from './report';
 
 const MANAGED = ['quilt', 'model-level', 'layer-level', 'triton-style'];

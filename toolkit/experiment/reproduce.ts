@@ -5,16 +5,16 @@
  * (2) the main run: all five policies at a budget where the models do not all fit at their peaks (60% of the
  * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
  * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
- * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) results and figures written.
+ * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) result CSVs written. The figures
+ * are the caller's (plot/save.ts `saveReproduceFigures` draws them from what this returns).
  * Every number is measured on real executions in this run; ratios are of mean latencies.
  */
 import * as path from 'node:path';
 import { Backend } from '../runtime/backend';
 import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
-import { saveComparisonFigures, saveExperimentCsv, saveFigure, saveSummaryRows } from './save';
-import { budgetSweep } from '../plot';
-import { SummaryRow } from './schema';
-import { QuiltError } from '../errors';
+import { saveExperimentCsv, saveSummaryRows } from './save';
+import { SummaryRow } from '../core/rows';
+import { QuiltError } from '../core/errors';
 
 export interface ReproduceOptions {
   readonly backend: Backend;
@@ -54,6 +54,14 @@ export interface ReproduceReport {
   readonly notes: string[];
 }
 
+/** The report, and the runs behind it (for figures). */
+export interface ReproduceOutcome {
+  readonly report: ReproduceReport;
+  readonly main: ExperimentResult;
+  /** Summaries of the sweep's runs (empty without sweep budgets). */
+  readonly sweep: readonly SummaryRow[];
+}
+
 const MANAGED = ['quilt', 'model-level', 'layer-level'];
 
 function numbers(s: SummaryRow): PolicyNumbers {
@@ -73,7 +81,7 @@ function neededBytes(error: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export async function reproduce(options: ReproduceOptions): Promise<ReproduceReport> {
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
   const spec = loadWorkload(options.workload);
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
@@ -125,21 +133,15 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
     ...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }),
     ...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }),
   ];
-  const figures = saveComparisonFigures(main, options.outDir, options.prefix);
-  files.push(...figures.files);
   if (sweep.length > 0) {
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
-    const figure = saveFigure(budgetSweep(sweep, {
-      title: `Latency against the memory budget: ${spec.name} workload, ${main.backend}`,
-    }), options.outDir, `${options.prefix}-budget-sweep`);
-    files.push(...figure.files);
   }
-  if (figures.imageProblem) notes.push(`PNG figures not written (${figures.imageProblem}); the HTML figures were`);
-  return {
+  const report: ReproduceReport = {
     backend: main.backend, device: main.device, workload: spec.name, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,
     sweep: sweep.map((r) => ({ budgetBytes: r.budgetBytes, policy: r.policy, meanLatencyMs: r.meanLatencyMs, p95LatencyMs: r.p95LatencyMs })),
   };
+  return { report, main, sweep };
 }

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import {
   metaPathOf, readRequestResults, readResults, rowsToCsv, toolkitVersion, writeResults,
 } from './results-io';
-import { RequestRow } from './schema';
+import { RequestRow } from '../core/rows';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-results-'));

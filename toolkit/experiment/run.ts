@@ -23,11 +23,11 @@ import { runSchedule, ScheduledRequest } from '../schedule/scheduler';
 import { Deployment } from '../schedule/deployment';
 import { generateWorkload, loadWorkloadSpec, MixEntry, WorkloadSpec } from '../workload';
 import { ZOO_MODELS } from '../zoo';
-import { QuiltError, oneLine } from '../errors';
-import { formatBytes, parseBytes } from '../units';
+import { QuiltError, oneLine } from '../core/errors';
+import { formatBytes, parseBytes } from '../core/units';
 import { OpenedModel, openModel } from './model-source';
 import { deployPlan, LiveDeployment } from './deploy';
-import { RequestRow, SummaryRow, TimelineRow } from './schema';
+import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 
 export const DEFAULT_THRESHOLD = '50%';
 

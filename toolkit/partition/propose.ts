@@ -17,8 +17,8 @@
  * Invariants (checked by `validate`): ranges cover the order once, in order; quilt demands <= threshold.
  */
 import { ShapedGraph } from '../graph/graph';
-import { QuiltError } from '../errors';
-import { formatBytes } from '../units';
+import { QuiltError } from '../core/errors';
+import { formatBytes } from '../core/units';
 import { analyzeMemory } from '../memory/profile';
 import { DemandModel, demandModel, feasibleEnds, rangeDemand } from './demand';
 import { CutTensor, Granularity, PartitionPlan, Task } from './plan';

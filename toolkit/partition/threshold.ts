@@ -2,8 +2,8 @@
  * Thresholds: the most device memory one task may demand. Given as bytes (a number or '1048576'), with a unit
  * ('64MiB', '1.5GiB', '2GB'; see units.ts), or as a percentage of the model's peak bytes ('50%').
  */
-import { QuiltError } from '../errors';
-import { parseBytes } from '../units';
+import { QuiltError } from '../core/errors';
+import { parseBytes } from '../core/units';
 
 /** The threshold in whole bytes; a percentage is taken of `peakBytes` (the model's weights + peak activations). */
 export function parseThreshold(threshold: string | number, peakBytes: number, what = 'threshold'): number {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { fileOrder } from '../graph/order';
 import { randomDag } from '../memory/test-support';
 import { PartitionPlan } from './plan';

@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { ShapedGraph, elementCount } from '../graph/graph';
-import { createRng } from '../prng';
+import { createRng } from '../core/prng';
 
 /** The exclusive upper bound for an integer input: the gathered dimension when it indexes a weight. */
 function integerBound(graph: ShapedGraph, valueIndex: number): number {

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 import { Backend, BackendName, Session, SessionOptions, TensorHandle } from './backend';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';

@@ -16,7 +16,7 @@
  * use is never evicted; every change appends one timeline sample (an overflow appends the attempted total,
  * marked with the request id, then the unchanged total).
  */
-import { TimelineRow } from '../experiment/schema';
+import { TimelineRow } from '../core/rows';
 
 /** What one task asks of the device when it is admitted. */
 export interface Reservation {

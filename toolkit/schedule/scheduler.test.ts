@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
-import { RequestRow } from '../experiment/schema';
+import { QuiltError } from '../core/errors';
+import { RequestRow } from '../core/rows';
 import { FakeBackend } from '../runtime/fake-backend';
 import { VirtualClock } from './clock';
 import { Deployment } from './deployment';

@@ -25,10 +25,10 @@
  * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
  * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
  */
-import { QuiltError, oneLine } from '../errors';
-import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../experiment/schema';
+import { QuiltError, oneLine } from '../core/errors';
+import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend, TensorHandle } from '../runtime/backend';
-import { formatBytes } from '../units';
+import { formatBytes } from '../core/units';
 import { Clock } from './clock';
 import { DeployedTask, Deployment, maxTaskDemand, tensorBytes } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';

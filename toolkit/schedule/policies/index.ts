@@ -1,5 +1,5 @@
 /** The policies by name: what the CLI and experiments use to pick one. */
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { Policy } from '../policy';
 import { layerLevelPolicy } from './layer-level';
 import { modelLevelPolicy } from './model-level';

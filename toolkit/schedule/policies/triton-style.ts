@@ -9,8 +9,8 @@
  *     the first whose model's instance is idle (or already serving that request) runs. FIFO per model.
  * Invariant: requests reserve nothing more (their memory is inside the instance's permanent reservation).
  */
-import { QuiltError } from '../../errors';
-import { formatBytes } from '../../units';
+import { QuiltError } from '../../core/errors';
+import { formatBytes } from '../../core/units';
 import { Deployment } from '../deployment';
 import { emptyReservation } from '../device-ledger';
 import { Admission, Policy, PolicyContext, ReadyTask } from '../policy';
