@@ -11,10 +11,11 @@
  */
 import * as path from 'node:path';
 import { Backend } from '../runtime/backend';
-import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
+import { ExperimentResult, runWorkload, RunProgress, UNLIMITED_BUDGET } from './run';
+import { Workspace } from './workspace';
+import { isManagedPolicy, POLICY_NAMES } from '../schedule/policies';
 import { saveExperimentCsv, saveSummaryRows } from './save';
 import { SummaryRow } from '../core/rows';
-import { QuiltError } from '../core/errors';
 
 export interface ReproduceOptions {
   readonly backend: Backend;
@@ -62,8 +63,6 @@ export interface ReproduceOutcome {
   readonly sweep: readonly SummaryRow[];
 }
 
-const MANAGED = ['quilt', 'model-level', 'layer-level'];
-
 function numbers(s: SummaryRow): PolicyNumbers {
   return {
     completed: s.completed, failed: s.failed, oom: s.oom,
@@ -75,43 +74,35 @@ function byPolicy(result: ExperimentResult): Record<string, PolicyNumbers> {
   return Object.fromEntries(result.summaries.map((s) => [s.policy, numbers(s)]));
 }
 
-/** The smallest budget at which every managed policy can run, read from the error runWorkload gives. */
-function neededBytes(error: unknown): number | undefined {
-  const m = error instanceof QuiltError ? /give at least --budget (\d+)/.exec(error.message) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
-  const spec = loadWorkload(options.workload);
+  const workspace = await Workspace.open(options.workload);
+  const spec = workspace.spec;
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
-    workload: spec, backend: options.backend, policies, budget,
+    workspace, backend: options.backend, policies, budget,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
 
+  const mainPolicies = [...POLICY_NAMES];
   let budget: string | number = options.budget ?? '60%';
-  let main: ExperimentResult;
-  try {
-    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
-  } catch (error) {
-    const needed = neededBytes(error);
-    if (options.budget !== undefined || needed === undefined) throw error;
+  const needed = workspace.neededBudgetBytes(mainPolicies);
+  if (options.budget === undefined && workspace.budgetBytes(budget) < needed) {
     notes.push(`60% of the sum of the models' peaks is below what one policy needs; the budget was raised to ${needed} bytes`);
     budget = needed;
-    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
   }
-  const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
+  const main = await run('main', mainPolicies, budget);
+  const sumOfPeaks = workspace.sumOfPeaksBytes;
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
-  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(parseBudget('100%', sumOfPeaks), main.budgetBytes));
+  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(workspace.budgetBytes('100%'), main.budgetBytes));
   const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
   const sweep: SummaryRow[] = [];
+  const sweepPolicies = ['quilt', 'model-level'];
   for (const budgetText of options.sweepBudgets ?? []) {
-    try {
-      sweep.push(...(await run(`sweep ${budgetText}`, ['quilt', 'model-level'], budgetText)).summaries);
-    } catch (error) {
-      if (neededBytes(error) === undefined) throw error;
+    if (workspace.budgetBytes(budgetText) < workspace.neededBudgetBytes(sweepPolicies)) {
       notes.push(`sweep: budget ${budgetText} is below what quilt or model-level needs; skipped`);
+      continue;
     }
+    sweep.push(...(await run(`sweep ${budgetText}`, sweepPolicies, budgetText)).summaries);
   }
 
   const policies = byPolicy(main);
@@ -124,8 +115,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     quiltOverTritonStyle: ratio(fitsPolicies.quilt, fitsPolicies['triton-style']),
     quiltOverUnlimited: ratio(policies.quilt, floorNumbers),
   };
-  for (const p of MANAGED) {
-    if ((policies[p]?.oom ?? 0) > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
+  for (const [p, n] of Object.entries(policies)) {
+    if (isManagedPolicy(p) && n.oom > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
   }
 
   const files = [

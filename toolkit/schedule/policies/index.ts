@@ -26,4 +26,9 @@ export function createPolicy(name: string): Policy {
   }
 }
 
+/** Whether a policy is managed: it admits only what fits the budget, so it never goes out of memory. */
+export function isManagedPolicy(name: string): boolean {
+  return createPolicy(name).enforcesBudget;
+}
+
 export { quiltPolicy, modelLevelPolicy, layerLevelPolicy, tritonStylePolicy, unmanagedPolicy };
