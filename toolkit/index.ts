@@ -17,7 +17,7 @@ export { propose } from './partition/propose';
 export { validate } from './partition/validate';
 export { build, TaskModel } from './partition/build';
 export { parseThreshold } from './partition/threshold';
-export { tasksFrame, profileFrame } from './partition/frame';
+export { tasksFrame, profileFrame, profileRows, taskRows } from './partition/frame';
 export * from './partition/plan';
 export { ZOO_MODELS, buildZooModel, zooModelFile, zooInputShapes } from './zoo';
 export { Backend, Session, BackendName } from './runtime/backend';
@@ -34,6 +34,10 @@ export { openAndPartition, partitionModel, describePartition, writePartition } f
 export { verifyPlan, Verification } from './experiment/verify';
 export { runWorkload, ExperimentResult, WorkloadRunOptions, NotRun, RunModelInfo } from './experiment/run';
 export { Workspace, WorkspaceOptions, ModelInfo } from './experiment/workspace';
+export {
+  modelLimits, ModelLimits, thresholdSweep, ThresholdSweepPoint, granularityTable, GranularityRow, poolSavings, PoolSavingsRow,
+  poolComparison, PoolComparison, sweepBudgets, BudgetSweepPoint, CannotRunRow, BudgetSweepResult,
+} from './experiment/sweeps';
 export * from './core/rows';
 export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './core/frames';
 export { writeResults, readResults, readRequestResults, readTimelineResults, readSummaryResults } from './experiment/results-io';

@@ -79,6 +79,11 @@ function describeBytes(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
 }
 
+/** The smallest threshold at which a quilt plan exists: the largest demand of one operator alone (0 for none). */
+export function smallestFeasibleThreshold(graph: ShapedGraph, order: readonly number[]): number {
+  return tightestStep(demandModel(graph, order))?.demandBytes ?? 0;
+}
+
 /** The step whose node alone demands the most (the first such step), or undefined for an empty order. */
 export function tightestStep(model: DemandModel): { step: number; demandBytes: number } | undefined {
   let best: { step: number; demandBytes: number } | undefined;

@@ -22,7 +22,12 @@ export class TransferMeter {
 
   /** A task's outputs that later tasks read (cut tensors): down and up again when the pool is off. */
   cutTensors(handles: Iterable<TensorHandle>): number {
-    return this.deviceMemory && !this.pool ? sum(handles, 2) : 0;
+    return this.cutBytes(sum(handles, 1));
+  }
+
+  /** The same rule for cut tensors of `bytes` in all (e.g. a plan's `cutBytes`, per request). */
+  cutBytes(bytes: number): number {
+    return this.deviceMemory && !this.pool ? 2 * bytes : 0;
   }
 
   /** The model's results come down. */
