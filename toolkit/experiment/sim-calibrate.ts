@@ -20,18 +20,19 @@ import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { Backend, Session } from '../runtime/backend';
+import { Backend, Session, TensorHandle } from '../runtime/backend';
+import { tensorBytes } from '../schedule/deployment';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { randomFeeds } from '../runtime/feeds';
 import { DeviceProfile, Sourced } from '../sim/profile';
 import { factsOfGraph } from '../sim/sim-backend';
 import { opsTimeMs } from '../sim/roofline';
-import { loadWorkload, openMixModel } from './run';
+import { loadWorkload, openMixModel } from './workspace';
 import { fileOrder } from '../graph/order';
 import { propose } from '../partition/propose';
 import { build } from '../partition/build';
 import { LoadedChain, loadChain, runChain } from '../runtime/chain';
-import { writeFileAtomic } from './results-io';
+import { writeFileAtomic } from '../core/atomic-write';
 import { WorkloadSpec } from '../workload';
 
 export interface CalibrateOptions {
@@ -50,7 +51,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function timeChain(chain: LoadedChain, feeds: Record<string, ort.Tensor>, repeats: number): Promise<number> {
+async function timeChain(chain: LoadedChain, feeds: Readonly<Record<string, TensorHandle>>, repeats: number): Promise<number> {
   for (let i = 0; i < 2; i++) await runChain(chain, feeds);
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -61,7 +62,7 @@ async function timeChain(chain: LoadedChain, feeds: Record<string, ort.Tensor>, 
   return median(times);
 }
 
-async function timeRuns(session: Session, feeds: Record<string, ort.Tensor>, repeats: number, copies = 1): Promise<number> {
+async function timeRuns(session: Session, feeds: Readonly<Record<string, TensorHandle>>, repeats: number, copies = 1): Promise<number> {
   for (let i = 0; i < 2; i++) await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -152,7 +153,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     const plan = propose(smallest.graph, fileOrder(smallest.graph), { granularity: 'layer' });
     const chain = await loadChain(backend, build(plan));
     const whole = await backend.load(fs.readFileSync(smallest.file));
-    const feeds = randomFeeds(smallest.graph, 1);
+    const feeds = randomFeeds(smallest.graph, backend, 1);
     const tWhole = await timeRuns(whole, feeds, repeats);
     const tChain = await timeChain(chain, feeds, repeats);
     const copied = plan.tasks.slice(1).reduce((sum, t) => sum + t.inputs.reduce((a, v) => a + plan.graph.values[v].bytes, 0), 0);
@@ -173,11 +174,11 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   for (const entry of spec.models) {
     const model = await openMixModel(entry);
     const session = await backend.load(fs.readFileSync(model.file));
-    const feeds = randomFeeds(model.graph, 1);
+    const feeds = randomFeeds(model.graph, backend, 1);
     const alone = await timeRuns(session, feeds, repeats);
     const predicted = opsTimeMs(factsOfGraph(model.graph).ops, params);
     const name = model.graph.name;
-    const inputMs = (Object.values(feeds).reduce((sum, t) => sum + (t.data as ArrayLike<number> & { byteLength: number }).byteLength, 0) / laneCopy) * 1000;
+    const inputMs = (Object.values(feeds).reduce((sum, t) => sum + tensorBytes(t), 0) / laneCopy) * 1000;
     factors[name] = {
       value: Number((Math.max(0, alone - overheadUsed - inputMs) / predicted).toFixed(4)),
       source: here(`whole ${name} alone ${alone.toFixed(2)} ms, minus the run overhead and the input copy, over its roofline time ${predicted.toFixed(2)} ms`),

@@ -17,7 +17,7 @@ import { SimBackend } from './sim-backend';
 import { buildSimTasks } from './task-model';
 import { listProfiles, loadProfile, parseProfile } from './profile';
 import { testProfile, tinyNet } from './test-support';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 test('device: compute shares the device; copies overlap compute', async () => {
   const clock = new VirtualClock();

@@ -2,7 +2,7 @@
  * Opening a backend by its command-line name: `sim:<device>` (a profile in datasets/devices, or a path to a
  * profile file) opens the simulated backend; every other name goes to onnxruntime's `openBackend`.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Backend } from '../runtime/backend';
 import { BackendChoice, BACKEND_CHOICES, openBackend } from '../runtime/ort-backend';
 import { findRepoRoot } from '../zoo';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 export interface Sourced {
   readonly value: number;

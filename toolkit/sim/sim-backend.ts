@@ -18,10 +18,10 @@
  */
 import * as path from 'node:path';
 import { Graph, ShapedGraph, ShapedValue, isConcreteShape } from '../graph/graph';
-import { dtypeByteSize } from '../graph/dtype';
+import { dtypeByteSize } from '../core/dtype';
 import { loadModel } from '../onnx/load';
 import { resolveShapesStatic } from '../shapes';
-import { Backend, BackendName, Session, SessionOptions, TensorHandle } from '../runtime/backend';
+import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from '../runtime/backend';
 import { VirtualClock } from '../schedule/clock';
 import { tensorBytes } from '../schedule/deployment';
 import { SimDevice } from './device';
@@ -125,7 +125,7 @@ export class SimBackend implements Backend {
     return this.sim;
   }
 
-  tensor(type: string, _data: unknown, dims: readonly number[]): TensorHandle {
+  tensor(type: string, _data: TensorArray | null, dims: readonly number[]): TensorHandle {
     return { type, dims: [...dims], location: 'cpu' };
   }
 

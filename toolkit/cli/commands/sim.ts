@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { openBackend } from '../../runtime/ort-backend';
 import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
 import { validateSim } from '../../experiment/sim-validate';
