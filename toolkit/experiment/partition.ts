@@ -8,6 +8,7 @@ import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { reduceMemoryOrder } from '../memory/reorder';
 import { build } from '../partition/build';
+import { RuntimeMemoryModel } from '../memory/workspace';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
@@ -24,6 +25,8 @@ export interface PartitionRequest extends ModelOptions {
   readonly order?: OrderChoice;
   /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
   readonly threshold?: number | string;
+  /** The runtime's own memory to include in demands (see memory/workspace.ts); default: liveness only. */
+  readonly runtime?: RuntimeMemoryModel;
 }
 
 export function checkGranularity(name: string): Granularity {
@@ -50,7 +53,7 @@ export function partitionModel(model: OpenedModel, request: PartitionRequest): P
   if (granularity === 'quilt' && request.threshold === undefined) {
     throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the peak or a byte count)');
   }
-  const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold });
+  const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold, runtime: request.runtime });
   validate(plan);
   return plan;
 }
@@ -70,6 +73,7 @@ export function describePartition(plan: PartitionPlan) {
     threshold: plan.thresholdBytes,
     minFeasibleThreshold: plan.minFeasibleThreshold,
     modelPeakBytes: analyzeMemory(g, plan.order).peakBytes,
+    runtime: plan.runtime?.name ?? 'liveness only',
     taskCount: plan.tasks.length,
     tasks: plan.tasks.map((t) => ({
       index: t.index,
@@ -78,6 +82,7 @@ export function describePartition(plan: PartitionPlan) {
       lastOp: g.nodes[t.nodes[t.nodes.length - 1]]?.name ?? '',
       peakBytes: t.demandBytes,
       weightBytes: t.weightBytes,
+      runtimeBytes: t.runtimeBytes ?? 0,
       peakActivationBytes: t.peakActivationBytes,
       inputs: t.inputs.map(tensor),
       outputs: t.outputs.map(tensor),

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { Backend, Session, SessionOptions, TensorHandle } from './backend';
+import { cpuLaneLayout } from './cpu-session-options';
 import { PlainTensor, WorkerReply, WorkerRequest } from './worker-protocol';
 
 export interface CpuBackendOptions {
@@ -123,8 +124,9 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     const cores = os.cpus().length;
-    this.lanes = Math.max(1, Math.floor(options.lanes ?? cores));
-    this.threads = Math.max(1, Math.floor(options.threadsPerLane ?? cores / this.lanes));
+    const layout = cpuLaneLayout(cores, options.lanes, options.threadsPerLane);
+    this.lanes = layout.lanes;
+    this.threads = layout.threads;
     this.device = `cpu: ${os.cpus()[0]?.model ?? 'unknown'}, ${cores} cores, ${this.lanes} lanes x ${this.threads} threads`;
   }
 

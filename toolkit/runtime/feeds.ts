@@ -8,7 +8,7 @@ import { ShapedGraph, elementCount } from '../graph/graph';
 import { createRng } from '../prng';
 
 /** The exclusive upper bound for an integer input: the gathered dimension when it indexes a weight. */
-function integerBound(graph: ShapedGraph, valueIndex: number): number {
+export function integerBound(graph: ShapedGraph, valueIndex: number): number {
   let bound = Infinity;
   for (const n of graph.values[valueIndex].consumers) {
     const node = graph.nodes[n];

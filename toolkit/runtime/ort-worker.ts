@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { cpuSessionOptions } from './cpu-session-options';
 import { PlainTensor, WorkerReply, WorkerRequest } from './worker-protocol';
 
 const sessions = new Map<number, ort.InferenceSession>();
@@ -25,14 +26,7 @@ async function handle(request: WorkerRequest): Promise<void> {
   switch (request.kind) {
     case 'load':
       try {
-        const session = await ort.InferenceSession.create(request.bytes, {
-          executionProviders: ['cpu'], intraOpNumThreads: request.threads, interOpNumThreads: 1,
-          graphOptimizationLevel: 'all', logSeverityLevel: 3,
-          // Idle intra-op threads must not spin: every session has its own pool, and a finished session's spinning
-          // threads steal the cores from the next one (measured by the bench: a 100-task chain of MobileNetV2 took
-          // 2 s spinning, 0.1 s not; whole models are as fast or faster without spinning).
-          extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-        });
+        const session = await ort.InferenceSession.create(request.bytes, cpuSessionOptions(request.threads));
         sessions.set(request.sessionId, session);
         reply({ kind: 'loaded', sessionId: request.sessionId, inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
       } catch (error) {

@@ -9,6 +9,7 @@ import { profileCommand } from './profile';
 import { partitionCommand, verifyCommand } from './partition';
 import { runCommand } from './run';
 import { reproduceCommand } from './reproduce';
+import { memoryCommand } from './memory';
 
 export const COMMANDS: Record<string, Command> = {
   zoo: zooCommand,
@@ -17,4 +18,5 @@ export const COMMANDS: Record<string, Command> = {
   verify: verifyCommand,
   run: runCommand,
   reproduce: reproduceCommand,
+  memory: memoryCommand,
 };
