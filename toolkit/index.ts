@@ -31,6 +31,9 @@ export { openModel, OpenedModel, ModelOptions } from './experiment/model-source'
 export { profileModel, ProfileSummary } from './experiment/profile';
 export { openAndPartition, partitionModel, describePartition, writePartition } from './experiment/partition';
 export { verifyPlan, Verification } from './experiment/verify';
+export { measurePlanMemory, calibrateSessionBytes, memoryTruthRows, MemoryTruth, TaskMemory, MemoryTruthRow } from './experiment/measure-memory';
+export { RuntimeMemoryModel, LIVENESS_ONLY } from './memory/workspace';
+export { cpuRuntimeMemory } from './runtime/cpu-memory-model';
 export { runWorkload, parseBudget, ExperimentResult, WorkloadRunOptions } from './experiment/run';
 export * from './experiment/schema';
 export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './experiment/frames';

@@ -152,3 +152,24 @@ export async function measurePlanMemory(plan: PartitionPlan, options: MeasureOpt
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** One task's predicted demand, by term, beside its measured memory: what notebooks and the bench tabulate. */
+export interface MemoryTruthRow {
+  readonly task: number;
+  readonly weightBytes: number;
+  readonly runtimeBytes: number;
+  readonly peakActivationBytes: number;
+  readonly predictedBytes: number;
+  readonly measuredBytes: number;
+  readonly relError: number;
+}
+
+export function memoryTruthRows(plan: PartitionPlan, truth: MemoryTruth): MemoryTruthRow[] {
+  return truth.tasks.map((t) => {
+    const task = plan.tasks[t.index];
+    return {
+      task: t.index, weightBytes: task.weightBytes, runtimeBytes: task.runtimeBytes ?? 0, peakActivationBytes: task.peakActivationBytes,
+      predictedBytes: t.predictedBytes, measuredBytes: t.measuredBytes, relError: t.relError,
+    };
+  });
+}

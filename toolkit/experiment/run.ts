@@ -14,6 +14,9 @@ import { fileOrder } from '../graph/order';
 import { Backend, TensorHandle } from '../runtime/backend';
 import { openBackend, defaultConcurrency } from '../runtime/ort-backend';
 import { randomFeeds } from '../runtime/feeds';
+import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
+import { RuntimeMemoryModel } from '../memory/workspace';
+import { calibrateSessionBytes } from './measure-memory';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { parseThreshold } from '../partition/threshold';
@@ -113,18 +116,18 @@ export function parseBudget(budget: number | string, sumOfPeaks: number): number
 /** Plans, made once per (model, granularity, threshold) and reused across runs (they hold no weight bytes). */
 const plans = new Map<string, PartitionPlan>();
 
-function planFor(model: OpenedModel, granularity: Granularity, threshold: number | string): PartitionPlan {
-  const key = `${model.file}|${granularity}|${granularity === 'quilt' ? threshold : ''}`;
+function planFor(model: OpenedModel, granularity: Granularity, threshold: number | string, runtime?: RuntimeMemoryModel): PartitionPlan {
+  const key = `${model.file}|${granularity}|${granularity === 'quilt' ? threshold : ''}|${runtime?.name ?? ''}`;
   let plan = plans.get(key);
   if (plan === undefined) {
     const order = fileOrder(model.graph);
     if (granularity === 'quilt') {
-      const peak = analyzeMemory(model.graph, order).peakBytes;
+      const whole = propose(model.graph, order, { granularity: 'model', runtime });
+      const peak = runtime === undefined ? analyzeMemory(model.graph, order).peakBytes : whole.tasks[0]?.demandBytes ?? 0;
       const bytes = parseThreshold(threshold, peak);
-      const smallest = propose(model.graph, order, { granularity: 'model' }).minFeasibleThreshold;
-      plan = propose(model.graph, order, { granularity, threshold: Math.max(bytes, smallest) });
+      plan = propose(model.graph, order, { granularity, threshold: Math.max(bytes, whole.minFeasibleThreshold), runtime });
     } else {
-      plan = propose(model.graph, order, { granularity });
+      plan = propose(model.graph, order, { granularity, runtime });
     }
     plans.set(key, plan);
   }
@@ -153,6 +156,9 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
 async function runOn(backend: Backend, options: WorkloadRunOptions, spec: WorkloadSpec, policies: readonly string[]): Promise<ExperimentResult> {
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  // On the cpu backend every demand includes the CPU provider's own memory (memory/workspace.ts), so the ledger
+  // reserves what a session really uses (`quilt memory`); other backends keep the liveness definition.
+  const runtime = backend.name === 'cpu' ? cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() }) : undefined;
 
   const models = new Map<string, OpenedModel>();
   const infos: ModelInfo[] = [];
@@ -181,7 +187,7 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
     const pool = options.pool ?? policy.defaultPool;
     const byModel = new Map<string, PartitionPlan>();
     for (const [entryName, model] of models) {
-      const plan = planFor(model, policy.granularity, threshold);
+      const plan = planFor(model, policy.granularity, threshold, runtime);
       byModel.set(entryName, plan);
       const usesPool = pool && plan.tasks.length > 1;
       const need = Math.max(...plan.tasks.map((t) => t.demandBytes)) + (usesPool ? plan.pool.poolBytes : 0);

@@ -5,7 +5,7 @@ import { ShapedGraph } from '../graph/graph';
 import { bytesTensor, shapeGraph } from './test-support';
 import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, takesNchwc, weightLayoutBytes } from './workspace';
 
-const CPU: RuntimeMemoryModel = { name: 'test', inPlace: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 2, sessionBytes: 0 };
+const CPU: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 2, sessionBytes: 0 };
 
 function floats(dims: number[]) {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -73,11 +73,11 @@ function reluChain(): ShapedGraph {
 test('in place: an element-wise node reuses a same-size input that dies there, never a graph input nor into a graph output', () => {
   const g = reluChain();
   const id = (name: string) => g.valueByName.get(name)!;
-  assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], CPU), 100, 'r2 writes into r1\'s buffer');
-  assert.equal(inPlaceCredit(g, g.nodes[1], [], CPU), 0, 'nothing dies: no reuse');
-  assert.equal(inPlaceCredit(g, g.nodes[0], [id('x')], CPU), 0, 'x is the caller\'s buffer');
-  assert.equal(inPlaceCredit(g, g.nodes[2], [id('r2_out')], CPU), 0, 'the graph output gets a buffer of its own');
-  assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], LIVENESS_ONLY), 0, 'off in the bare model');
+  assert.deepEqual(inPlaceCredit(g, g.nodes[1], [id('r1_out')], CPU), { bytes: 100, source: id('r1_out') }, 'r2 writes into r1\'s buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[1], [], CPU).bytes, 0, 'nothing dies: no reuse');
+  assert.equal(inPlaceCredit(g, g.nodes[0], [id('x')], CPU).bytes, 0, 'x is the caller\'s buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[2], [id('r2_out')], CPU).bytes, 0, 'the graph output gets a buffer of its own');
+  assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], LIVENESS_ONLY).bytes, 0, 'off in the bare model');
 });
 
 test('prepack: only the B operand of Gemm and MatMul', () => {

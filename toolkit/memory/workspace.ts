@@ -3,6 +3,9 @@
  * tensors). Each term below comes from how onnxruntime's CPU provider works, not from fitting a model; a
  * `RuntimeMemoryModel` switches them on and carries the two numbers that depend on the machine.
  *
+ *   feeds         The runtime never frees or reuses a graph input: it is the caller's buffer, live until the run
+ *                 ends (a task's received cut tensors are feeds too, but are still counted until their last read:
+ *                 counting them to the end would make demand grow as a range shrinks, see the README).
  *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, BatchNormalization, which the optimiser fuses
  *                 into the Conv before it) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
  *                 writes into an input of the same size that dies at that node: the allocation planner reuses the
@@ -28,6 +31,8 @@ export interface RuntimeMemoryModel {
   /** Says which runtime and machine the terms describe (shown in plans). */
   readonly name: string;
   readonly inPlace: boolean;
+  /** Graph inputs are the caller's buffers: live through the whole run of a range that reads them. */
+  readonly feedsLiveToEnd: boolean;
   /** NCHWc channel block of the CPU provider; 1 when the layout is not used. */
   readonly nchwcBlock: number;
   readonly im2col: boolean;
@@ -40,7 +45,7 @@ export interface RuntimeMemoryModel {
 
 /** The bare definition (weights + live tensors), with none of the runtime's terms: the paper's demand. */
 export const LIVENESS_ONLY: RuntimeMemoryModel = {
-  name: 'liveness only', inPlace: false, nchwcBlock: 1, im2col: false, prepack: false, threads: 1, sessionBytes: 0,
+  name: 'liveness only', inPlace: false, feedsLiveToEnd: false, nchwcBlock: 1, im2col: false, prepack: false, threads: 1, sessionBytes: 0,
 };
 
 const IN_PLACE_OPS = new Set([
@@ -115,13 +120,16 @@ export function isPrepackedRead(node: Node, weight: number, model: RuntimeMemory
 }
 
 /**
- * The bytes the output of `node` saves at its own step by reusing an input that dies there: the largest input of
- * exactly the output's size among `dying` (0 when the node cannot run in place).
+ * The bytes the output of `node` saves at its own step by reusing an input that dies there (an input of exactly
+ * the output's size among `dying`), and that input; { 0, -1 } when the node cannot run in place.
  */
-export function inPlaceCredit(graph: ShapedGraph, node: Node, dying: readonly number[], model: RuntimeMemoryModel): number {
-  if (!model.inPlace || node.domain !== '' || !IN_PLACE_OPS.has(node.opType) || node.outputs.length === 0) return 0;
+export function inPlaceCredit(
+  graph: ShapedGraph, node: Node, dying: readonly number[], model: RuntimeMemoryModel,
+): { bytes: number; source: number } {
+  const none = { bytes: 0, source: -1 };
+  if (!model.inPlace || node.domain !== '' || !IN_PLACE_OPS.has(node.opType) || node.outputs.length === 0) return none;
   const out = graph.values[node.outputs[0]];
-  if (out === undefined || out.kind === 'output') return 0;
-  const reusable = (v: number): boolean => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input';
-  return dying.some(reusable) ? out.bytes : 0;
+  if (out === undefined || out.kind === 'output') return none;
+  const source = dying.find((v) => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input');
+  return source === undefined ? none : { bytes: out.bytes, source };
 }

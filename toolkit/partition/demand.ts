@@ -11,12 +11,17 @@
  * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
  *
  * The runtime's own memory (`memory/workspace.ts`, switched on by a RuntimeMemoryModel; none by default):
- *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step;
+ *   - feeds: a graph input is the caller's buffer, live from the range's first step to its last when read in it;
+ *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
+ *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
+ *     one term makes demand depend on where the range starts (a range that starts later may lose a credit), so
+ *     `DemandWindow`, which the partitioner searches with, leaves every in-place credit out: its demand is a
+ *     monotone upper bound of `rangeDemand`'s, and a plan it finds feasible is feasible;
  *   - im2col: a Conv outside the NCHWc path adds its expansion buffer at its own step;
  *   - nchwc: a weight counts with the bytes of the provider's layout (output channels rounded up to the block);
  *   - prepack: a weight that a range reads both as a pre-packed Gemm/MatMul B and otherwise counts twice;
  *   - session: every non-empty range adds the session's fixed bytes.
- * Each is a per-step constant or a per-weight fact, so demand stays monotone under range inclusion.
+ * The others are per-step constants or per-weight facts, which keep demand monotone under range inclusion.
  *
  * Invariant used by the partitioner: demand is monotone under range inclusion (a range's demand is at least that
  * of any range inside it), so the feasible ends of a start form a prefix, and `feasibleEnds` is non-decreasing.
@@ -57,8 +62,11 @@ export interface DemandModel {
   readonly weightBytes: readonly number[];
   /** Per step: the weights the node reads as a pre-packed B (a subset of weightReads). */
   readonly packedReads: readonly (readonly number[])[];
-  /** Per step: bytes live at that step only (im2col workspace less the in-place credit). */
+  /** Per step: bytes live at that step only (the im2col workspace). */
   readonly stepBytes: readonly number[];
+  /** Per step: the bytes the node's output saves by running in place, and the dying input it reuses (-1: none). */
+  readonly inPlaceBytes: readonly number[];
+  readonly inPlaceSource: readonly number[];
 }
 
 export interface RangeDemand {
@@ -110,14 +118,18 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
   const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
   const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
-  const stepBytes = order.map((nodeIndex, step) => {
-    const node = graph.nodes[nodeIndex];
+  const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime));
+  const inPlaceBytes: number[] = [];
+  const inPlaceSource: number[] = [];
+  order.forEach((nodeIndex, step) => {
     const dying = activationReads[step].filter((v) => keepUntil[v] === step);
-    return convWorkspaceBytes(graph, node, runtime) - inPlaceCredit(graph, node, dying, runtime);
+    const credit = inPlaceCredit(graph, graph.nodes[nodeIndex], dying, runtime);
+    inPlaceBytes.push(credit.bytes);
+    inPlaceSource.push(credit.source);
   });
   return {
     graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes,
-    runtime, weightBytes, packedReads, stepBytes,
+    runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
   };
 }
 
@@ -137,16 +149,19 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
       (model.packedReads[s].includes(w) ? packed : plain).add(w);
     }
     weightBytes += model.subgraphWeightBytes[s];
-    delta[s - start] += model.stepBytes[s];
-    delta[s - start + 1] -= model.stepBytes[s];
+    // In place only into a tensor the range itself produced: a received one is a feed of the task's session.
+    const credit = model.inPlaceSource[s] >= 0 && model.producedAt[model.inPlaceSource[s]] >= start ? model.inPlaceBytes[s] : 0;
+    delta[s - start] += model.stepBytes[s] - credit;
+    delta[s - start + 1] -= model.stepBytes[s] - credit;
     for (const v of model.produced[s]) {
       delta[s - start] += values[v].bytes;
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
   for (const [v, last] of lastReadInRange) {
+    const until = model.runtime.feedsLiveToEnd && model.producedAt[v] < 0 ? end - 1 : last;
     delta[0] += values[v].bytes;
-    delta[last - start + 1] -= values[v].bytes;
+    delta[until - start + 1] -= values[v].bytes;
   }
   let runtimeBytes = end > start ? model.runtime.sessionBytes : 0;
   for (const w of weights) {
@@ -173,11 +188,19 @@ export class DemandWindow {
   private weightBytes = 0;
   /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
   private handedOnBytes = 0;
+  /** Graph inputs read in the window, live to its end when the runtime keeps the caller's feeds (feedsLiveToEnd). */
+  private readonly feedUses: Int32Array;
+  private feedBytes = 0;
 
   constructor(private readonly model: DemandModel) {
     this.live = new MaxTree(model.order.length);
     this.weightUses = new Int32Array(model.graph.values.length);
     this.packedUses = new Int32Array(model.graph.values.length);
+    this.feedUses = new Int32Array(model.graph.values.length);
+  }
+
+  private isFeed(v: number): boolean {
+    return this.model.runtime.feedsLiveToEnd && this.model.producedAt[v] < 0;
   }
 
   /** Weight bytes with the runtime's terms of weight `w` given its uses, all and pre-packed, in the window. */
@@ -214,9 +237,15 @@ export class DemandWindow {
     if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
     this.useWeights(e, 1);
     this.weightBytes += m.subgraphWeightBytes[e];
-    this.live.add(e, e, this.handedOnBytes + m.stepBytes[e]);
+    for (const v of m.activationReads[e]) {
+      if (!this.isFeed(v) || this.feedUses[v]++ > 0) continue;
+      if (e > this.startStep) this.live.add(this.startStep, e - 1, values[v].bytes);
+      this.feedBytes += values[v].bytes;
+    }
+    this.live.add(e, e, this.handedOnBytes + this.feedBytes + m.stepBytes[e]);
     m.activationReads[e].forEach((v, k) => {
       const bytes = values[v].bytes;
+      if (this.isFeed(v)) return;
       if (m.producedAt[v] < this.startStep) {
         const previous = m.previousRead[e][k];
         this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
@@ -240,6 +269,11 @@ export class DemandWindow {
     if (s >= this.endStep) throw new Error('DemandWindow: the window is empty');
     this.useWeights(s, -1);
     this.weightBytes -= m.subgraphWeightBytes[s];
+    for (const v of m.activationReads[s]) {
+      if (!this.isFeed(v) || --this.feedUses[v] > 0) continue;
+      if (s + 1 <= this.endStep - 1) this.live.add(s + 1, this.endStep - 1, -values[v].bytes);
+      this.feedBytes -= values[v].bytes;
+    }
     for (const v of m.produced[s]) {
       if (m.keepUntil[v] < this.endStep) continue;
       // It was kept to the window's end; now it is received, live only until its last read inside the window.
