@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { buildTask } from '../partition/build';
@@ -110,9 +111,7 @@ export async function calibrateSessionBytes(threads?: number): Promise<number> {
     }
     const sessionBytes = Math.min(...results);
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    const temp = `${cacheFile}.tmp-${process.pid}`;
-    fs.writeFileSync(temp, `${JSON.stringify({ sessionBytes, measured: results, threads: t })}\n`);
-    fs.renameSync(temp, cacheFile);
+    writeFileAtomic(cacheFile, `${JSON.stringify({ sessionBytes, measured: results, threads: t })}\n`);
     return sessionBytes;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

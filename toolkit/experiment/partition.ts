@@ -8,11 +8,12 @@ import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { reduceMemoryOrder } from '../memory/reorder';
 import { build } from '../partition/build';
-import { RuntimeMemoryModel } from '../memory/workspace';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
+import { writeFileAtomic } from '../core/atomic-write';
 import { ModelOptions, OpenedModel, openModel } from './model-source';
 
 export const GRANULARITIES: readonly Granularity[] = ['quilt', 'layer', 'model'];
@@ -25,7 +26,7 @@ export interface PartitionRequest extends ModelOptions {
   readonly order?: OrderChoice;
   /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
   readonly threshold?: number | string;
-  /** The runtime's own memory to include in demands (see memory/workspace.ts); default: liveness only. */
+  /** The runtime's own memory to include in demands (see memory/runtime-memory.ts); default: liveness only. */
   readonly runtime?: RuntimeMemoryModel;
 }
 
@@ -100,9 +101,7 @@ export function writePartition(plan: PartitionPlan, dir: string): string[] {
   const files: string[] = [];
   const write = (name: string, data: Uint8Array | string) => {
     const file = path.join(dir, name);
-    const temp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(temp, data);
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, data);
     files.push(file);
   };
   const width = String(plan.tasks.length - 1).length;

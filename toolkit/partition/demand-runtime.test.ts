@@ -1,9 +1,9 @@
-/** Demand with the runtime's terms (memory/workspace.ts): hand-built answers, and the window against the direct evaluation. */
+/** Demand with the runtime's terms (memory/runtime-memory.ts): hand-built answers, and the window against the direct evaluation. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { fileOrder } from '../graph/order';
-import { RuntimeMemoryModel } from '../memory/workspace';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { bytesTensor, shapeGraph } from '../memory/test-support';
 import { DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';
 

@@ -10,7 +10,7 @@
  *     read it, not in the task that happens to hold the Constant node) + control-flow subgraph weights.
  * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
  *
- * The runtime's own memory (`memory/workspace.ts`, switched on by a RuntimeMemoryModel; none by default):
+ * The runtime's own memory (`memory/runtime-memory.ts`, switched on by a RuntimeMemoryModel; none by default):
  *   - feeds: a graph input is the caller's buffer, live from the range's first step to its last when read in it;
  *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
  *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
@@ -34,7 +34,7 @@
 import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
-import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/workspace';
+import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/runtime-memory';
 import { MaxTree } from './max-tree';
 
 export interface DemandModel {

@@ -5,7 +5,7 @@
  * Cut tensors are values produced by one task and read by a later one; they live in the request's pool.
  */
 import { ShapedGraph } from '../graph/graph';
-import { RuntimeMemoryModel } from '../memory/workspace';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 
 export type Granularity = 'quilt' | 'layer' | 'model';
 
@@ -32,7 +32,7 @@ export interface Task {
   readonly peakActivationBytes: number;
   /**
    * The runtime's weight-side terms (layout padding, pre-packed copies, the session's fixed bytes; see
-   * `memory/workspace.ts`); 0 or absent when the plan was proposed without a runtime memory model.
+   * `memory/runtime-memory.ts`); 0 or absent when the plan was proposed without a runtime memory model.
    */
   readonly runtimeBytes?: number;
   /** weightBytes + runtimeBytes + peakActivationBytes. */
@@ -79,6 +79,6 @@ export interface PartitionPlan {
   /** Sum of the bytes of every cut tensor. */
   readonly cutBytes: number;
   readonly pool: PoolPlan;
-  /** The runtime memory model the demands include (`memory/workspace.ts`); absent: liveness only. */
+  /** The runtime memory model the demands include (`memory/runtime-memory.ts`); absent: liveness only. */
   readonly runtime?: RuntimeMemoryModel;
 }

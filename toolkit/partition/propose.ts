@@ -13,14 +13,15 @@
  *             produced at step p and last read at step q is a cut exactly when a boundary lies in (p, q]; it is
  *             charged once, to the range that produces it, as crossing(i, j) = bytes produced in [i, j) and read at
  *             or after j (a Fenwick tree over production steps holding the values still read at or after j).
+ * With `clamp`, a quilt threshold below the smallest feasible one is raised to it (else a QuiltError).
  * (4) describe the plan: tasks (nodes, inputs, outputs, weights, demand), cut tensors, pool plan.
  * Invariants (checked by `validate`): ranges cover the order once, in order; quilt demands <= threshold.
  */
 import { ShapedGraph } from '../graph/graph';
-import { QuiltError } from '../errors';
-import { formatBytes } from '../units';
+import { QuiltError } from '../core/errors';
+import { formatBytes } from '../core/units';
 import { analyzeMemory } from '../memory/profile';
-import { LIVENESS_ONLY, RuntimeMemoryModel } from '../memory/workspace';
+import { LIVENESS_ONLY, RuntimeMemoryModel } from '../memory/runtime-memory';
 import { DemandModel, demandModel, feasibleEnds, rangeDemand } from './demand';
 import { CutTensor, Granularity, PartitionPlan, Task } from './plan';
 import { planPool } from './pool';
@@ -33,7 +34,12 @@ export interface ProposeOptions {
   /** Alignment of pool slots in bytes (default 1). */
   readonly poolAlignment?: number;
   /**
-   * The runtime's own memory to include in every demand (`memory/workspace.ts`); default: none (liveness only).
+   * `quilt` only: a threshold below the smallest feasible one (the largest demand of one operator alone) is
+   * raised to it instead of being an error. The plan's `thresholdBytes` is the threshold used.
+   */
+  readonly clamp?: boolean;
+  /**
+   * The runtime's own memory to include in every demand (`memory/runtime-memory.ts`); default: none (liveness only).
    * With one, a percentage threshold is a share of the whole model's demand under it.
    */
   readonly runtime?: RuntimeMemoryModel;
@@ -59,8 +65,9 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
         throw new QuiltError(`model '${graph.name}': granularity 'quilt' needs a threshold (bytes, e.g. 64MiB, or a percentage of the peak, e.g. 50%)`);
       }
       const peak = options.runtime === undefined ? analyzeMemory(graph, order).peakBytes : rangeDemand(model, 0, order.length).demandBytes;
-      const threshold = parseThreshold(options.threshold, peak);
+      const asked = parseThreshold(options.threshold, peak);
       const tightest = tightestStep(model);
+      const threshold = options.clamp === true && tightest !== undefined ? Math.max(asked, tightest.demandBytes) : asked;
       if (tightest !== undefined && tightest.demandBytes > threshold) {
         const node = graph.nodes[order[tightest.step]];
         throw new QuiltError(
@@ -77,6 +84,11 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
 
 function describeBytes(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
+}
+
+/** The smallest threshold at which a quilt plan exists: the largest demand of one operator alone (0 for none). */
+export function smallestFeasibleThreshold(graph: ShapedGraph, order: readonly number[]): number {
+  return tightestStep(demandModel(graph, order))?.demandBytes ?? 0;
 }
 
 /** The step whose node alone demands the most (the first such step), or undefined for an empty order. */

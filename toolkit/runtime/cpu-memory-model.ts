@@ -1,12 +1,12 @@
 /**
  * The runtime memory model of the `cpu` backend (onnxruntime's CPU provider with `cpuSessionOptions`): which of
- * the terms of `memory/workspace.ts` apply on this machine. The NCHWc block follows the CPU's vector width
+ * the terms of `memory/runtime-memory.ts` apply on this machine. The NCHWc block follows the CPU's vector width
  * (MLAS: 16 channels with AVX-512F, 8 with AVX2, no blocking otherwise); the session's fixed bytes are measured
  * (see `experiment/measure-memory.ts`) and passed in.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { RuntimeMemoryModel } from '../memory/workspace';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { cpuLaneLayout } from './cpu-session-options';
 
 /** The NCHWc block MLAS picks for a CPU with these /proc/cpuinfo flags. */

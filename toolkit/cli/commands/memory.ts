@@ -6,7 +6,7 @@
 import { calibrateSessionBytes, measurePlanMemory } from '../../experiment/measure-memory';
 import { checkGranularity, openAndPartition } from '../../experiment/partition';
 import { cpuRuntimeMemory } from '../../runtime/cpu-memory-model';
-import { formatBytes } from '../../units';
+import { formatBytes } from '../../core/units';
 import { boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';
