@@ -1,28 +1,36 @@
 /**
- * The onnxruntime fallback: shapes that static inference cannot find are read off one real run.
- * Stages: (1) rewrite the graph so that the target values are extra graph outputs, the inputs carry their
- * concrete shapes, and no stale shape from the file contradicts them (every other value keeps only its
- * dtype); (2) write it with writeModel and run it once on the CPU provider with filled inputs (floats and
- * bools one, integers zero: zero is a valid index for any Gather); (3) read each target's dims and type.
- * Data-dependent shapes (NonZero, TopK with a computed k) are therefore those of this one run.
+ * The onnxruntime fallback: shapes that static inference cannot find are read off real runs.
+ * `runWave` runs one wave (fallback-wave.ts: the frontier nodes and the cones that give their small inputs
+ * true contents) as a small model; `shapesFromOnnxRuntime` runs the whole graph once (the tests' cross-check).
+ * Stages of a run: (1) a model whose outputs are the values asked for, whose inputs carry their concrete
+ * shapes, and where no stale shape from the file contradicts them (every other value keeps only its dtype);
+ * (2) one run on the CPU provider, fed with what is known (given input values, known contents) and otherwise
+ * filler values (floats and bools one, integers zero: zero is a valid index for any Gather); (3) each
+ * output's dims and type, and its contents when small and computed from true inputs only.
+ * Data-dependent shapes (NonZero, TopK with a computed k) are therefore those of this run.
  */
 import * as ort from 'onnxruntime-node';
 import { Graph, Value, elementCount } from '../graph/graph';
 import { DType } from '../graph/dtype';
 import { QuiltError, oneLine } from '../errors';
 import { writeModel } from '../onnx/write';
-import { Known, known } from './known';
-import { ShapeFallback } from './resolve';
+import { ortSessionLogOptions } from '../onnx/ort-log';
+import { extractSubgraph } from '../graph/subgraph';
+import { branchInputsWithoutValue } from '../graph/branch-inputs';
+import { FallbackWave } from './fallback-wave';
+import { expandValues } from './inputs';
+import { Known, isSmall, known } from './known';
 
 const DTYPES: ReadonlySet<string> = new Set<DType>([
   'float32', 'float16', 'bfloat16', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32',
   'int64', 'uint64', 'bool', 'string',
 ]);
 
-/** A tensor of the given type and shape filled with the fallback's filler values. */
-export function filledTensor(dtype: DType, shape: readonly number[]): ort.Tensor {
+/** A tensor holding `values` (row-major numbers; one value fills it), or the fallback's filler values. */
+export function filledTensor(dtype: DType, shape: readonly number[], values?: readonly number[]): ort.Tensor {
   const n = elementCount(shape);
   const dims = [...shape];
+  if (values !== undefined) return valuesTensor(dtype, dims, expandValues(values, n));
   switch (dtype) {
     case 'float32': return new ort.Tensor('float32', new Float32Array(n).fill(1), dims);
     case 'float64': return new ort.Tensor('float64', new Float64Array(n).fill(1), dims);
@@ -41,6 +49,30 @@ export function filledTensor(dtype: DType, shape: readonly number[]): ort.Tensor
   }
 }
 
+function valuesTensor(dtype: DType, dims: number[], v: readonly number[]): ort.Tensor {
+  switch (dtype) {
+    case 'float32': return new ort.Tensor('float32', Float32Array.from(v), dims);
+    case 'float64': return new ort.Tensor('float64', Float64Array.from(v), dims);
+    case 'bool': return new ort.Tensor('bool', Uint8Array.from(v), dims);
+    case 'int8': return new ort.Tensor('int8', Int8Array.from(v), dims);
+    case 'uint8': return new ort.Tensor('uint8', Uint8Array.from(v), dims);
+    case 'int16': return new ort.Tensor('int16', Int16Array.from(v), dims);
+    case 'uint16': return new ort.Tensor('uint16', Uint16Array.from(v), dims);
+    case 'int32': return new ort.Tensor('int32', Int32Array.from(v), dims);
+    case 'uint32': return new ort.Tensor('uint32', Uint32Array.from(v), dims);
+    case 'int64': return new ort.Tensor('int64', BigInt64Array.from(v, (x) => BigInt(x)), dims);
+    case 'uint64': return new ort.Tensor('uint64', BigUint64Array.from(v, (x) => BigInt(x)), dims);
+    default: throw new QuiltError(`cannot make an input tensor of type ${dtype} from given values`);
+  }
+}
+
+/** Small numeric contents of an onnxruntime tensor, as numbers; undefined when large or not numeric. */
+function contentsOf(tensor: ort.Tensor): number[] | undefined {
+  const d = tensor.data;
+  if (!isSmall(tensor.dims.map(Number)) || typeof d === 'string' || Array.isArray(d) || tensor.type === 'float16') return undefined;
+  return Array.from(d as ArrayLike<number | bigint>, Number);
+}
+
 /** The graph with `targets` as extra outputs and every value's shape either proven or absent. */
 export function exposeValues(graph: Graph, proven: ReadonlyMap<number, Known>, targets: readonly number[]): Graph {
   const outputs = [...graph.outputs];
@@ -54,22 +86,19 @@ export function exposeValues(graph: Graph, proven: ReadonlyMap<number, Known>, t
   return { ...graph, values, outputs };
 }
 
-/** Runs `graph` once on onnxruntime's CPU provider and returns what it reports about `targets`. */
-export async function shapesFromOnnxRuntime(
-  graph: Graph, inputs: ReadonlyMap<number, Known>, targets: readonly number[],
+/** Runs `model` once and returns the dtype, dims (and, when asked, small contents) of `targets` of `graph`. */
+async function runOnce(
+  graph: Graph, model: Graph, feeds: Record<string, ort.Tensor>, targets: readonly number[], keepContents: boolean, what: string, hint: string,
 ): Promise<Map<number, Known>> {
-  const exposed = exposeValues(graph, inputs, targets);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [index, k] of inputs) feeds[graph.values[index].name] = filledTensor(k.dtype, k.shape);
   let session: ort.InferenceSession | undefined;
   let results: ort.InferenceSession.OnnxValueMapType;
   try {
-    session = await ort.InferenceSession.create(writeModel(exposed), {
-      executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', logSeverityLevel: 3,
+    session = await ort.InferenceSession.create(writeModel(model), {
+      executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', ...ortSessionLogOptions(),
     });
     results = await session.run(feeds, targets.map((t) => graph.values[t].name));
   } catch (error) {
-    throw new QuiltError(`graph '${graph.name}': the onnxruntime shape fallback failed: ${oneLine(error)}`);
+    throw new QuiltError(`graph '${graph.name}': the onnxruntime shape fallback failed ${what}: ${oneLine(error)}${hint}`);
   } finally {
     await session?.release();
   }
@@ -77,9 +106,55 @@ export async function shapesFromOnnxRuntime(
   for (const t of targets) {
     const tensor = results[graph.values[t].name] as ort.Tensor | undefined;
     if (tensor === undefined || !DTYPES.has(tensor.type)) continue;
-    found.set(t, known(tensor.type as DType, tensor.dims.map(Number)));
+    found.set(t, known(tensor.type as DType, tensor.dims.map(Number), keepContents ? contentsOf(tensor) : undefined));
   }
   return found;
 }
 
-export const ortFallback: ShapeFallback = shapesFromOnnxRuntime;
+/** Where integer graph inputs that nobody gave a value for decide an `If`, the flag that would fix it. */
+export function branchHint(graph: Graph, given: ReadonlySet<number>): string {
+  const names = branchInputsWithoutValue(graph, given).map((i) => graph.values[i].name);
+  if (names.length === 0) return '';
+  return `; integer input ${names.map((n) => `'${n}'`).join(', ')} decides an If and no value was given:`
+    + ` give one with ${names.map((n) => `--input-value ${n}=<v>`).join(' ')}`;
+}
+
+function feedFor(v: number, k: Known, inputValues: ReadonlyMap<number, readonly number[]>): ort.Tensor {
+  return filledTensor(k.dtype, k.shape, inputValues.get(v) ?? k.constant);
+}
+
+/** Runs `graph` once on onnxruntime's CPU provider and returns what it reports about `targets`. */
+export async function shapesFromOnnxRuntime(
+  graph: Graph, inputs: ReadonlyMap<number, Known>, targets: readonly number[],
+  inputValues: ReadonlyMap<number, readonly number[]> = new Map(),
+): Promise<Map<number, Known>> {
+  const exposed = exposeValues(graph, inputs, targets);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [index, k] of inputs) feeds[graph.values[index].name] = feedFor(index, k, inputValues);
+  return runOnce(graph, exposed, feeds, targets, false, 'on the whole graph', branchHint(graph, new Set(inputValues.keys())));
+}
+
+/** Runs one wave and returns the Knowns of its frontier nodes' outputs. */
+export async function runWave(
+  graph: Graph, wave: FallbackWave, knownValues: readonly (Known | undefined)[], inputValues: ReadonlyMap<number, readonly number[]>,
+): Promise<Map<number, Known>> {
+  const targets = [...new Set(wave.frontier.flatMap((n) => graph.nodes[n].outputs))].filter((v) => v >= 0);
+  const part = extractSubgraph(graph, wave.nodes, { inputs: wave.inputs, outputs: targets, name: `${graph.name}_shapes` });
+  const proven = new Map<number, Known>();
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const v of wave.inputs) {
+    const k = knownValues[v] as Known;
+    proven.set(part.valueByName.get(graph.values[v].name) as number, k);
+    feeds[graph.values[v].name] = feedFor(v, k, inputValues);
+  }
+  const model = exposeValues(part, proven, []);
+  const byPart = await runOnce(part, model, feeds, targets.map((t) => part.valueByName.get(graph.values[t].name) as number),
+    wave.filled.length === 0, `at ${wave.frontier.map((n) => `node '${graph.nodes[n].name}' (${graph.nodes[n].opType})`).slice(0, 3).join(', ')}${wave.frontier.length > 3 ? ` and ${wave.frontier.length - 3} more` : ''}`,
+    branchHint(graph, new Set(inputValues.keys())));
+  const found = new Map<number, Known>();
+  for (const t of targets) {
+    const k = byPart.get(part.valueByName.get(graph.values[t].name) as number);
+    if (k !== undefined) found.set(t, k);
+  }
+  return found;
+}

@@ -76,15 +76,31 @@ test('without a fallback an op with no rule is a QuiltError naming the node', as
     (e: unknown) => e instanceof QuiltError && /'mystery' \(MysteryOp\): no static shape rule.*and 1 more/.test(e.message));
 });
 
-test('unresolved values go to the fallback and are reported as resolved by it', async () => {
+test('the fallback is asked only for the frontier; the static pass resumes from what it returns', async () => {
   const asked: string[][] = [];
-  const g = await resolveShapesWith(withUnknownOp(), undefined, async (graph, inputs, targets) => {
-    asked.push(targets.map((t) => graph.values[t].name));
-    assert.deepEqual([...inputs.values()].map((k) => k.shape), [[3, 4]]);
-    return new Map(targets.map((t) => [t, known('float32', [12])]));
+  const g = await resolveShapesWith(withUnknownOp(), {}, async (graph, wave, knownValues) => {
+    asked.push(wave.frontier.flatMap((n) => graph.nodes[n].outputs.map((o) => graph.values[o].name)));
+    assert.deepEqual(wave.inputs.map((i) => knownValues[i]?.shape), [[3, 4]]);
+    return new Map(wave.frontier.flatMap((n) => graph.nodes[n].outputs).map((t) => [t, known('float32', [12])]));
   });
-  assert.deepEqual(asked, [['mystery_out', 'after_out']]);
-  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out', 'after_out']);
-  assert.deepEqual(g.resolution.fallbackNodes.map((n) => [n.name, n.reason]), [['mystery', 'no-rule'], ['after', 'unknown-input']]);
+  assert.deepEqual(asked, [['mystery_out']], 'Relu after the unknown op is shaped by its static rule');
+  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out']);
+  assert.deepEqual(g.resolution.fallbackNodes.map((n) => [n.name, n.reason]), [['mystery', 'no-rule']]);
+  assert.equal(g.resolution.fallbackRuns, 1);
   assert.deepEqual(shapeOf(g, 'after_out'), [12]);
+});
+
+test('a fallback that returns nothing is a QuiltError naming the node, not an endless loop', async () => {
+  await assert.rejects(resolveShapesWith(withUnknownOp(), {}, async () => new Map()),
+    (e: unknown) => e instanceof QuiltError && /no shape for the outputs of node 'mystery' \(MysteryOp\)/.test(e.message));
+});
+
+test('with static rules switched off every node goes through the fallback, one wave per step of the chain', async () => {
+  const waves: number[] = [];
+  const g = await resolveShapesWith(withUnknownOp(), { staticRules: false }, async (graph, wave) => {
+    waves.push(wave.frontier.length);
+    return new Map(wave.frontier.flatMap((n) => graph.nodes[n].outputs).map((t) => [t, known('float32', [3, 4])]));
+  });
+  assert.deepEqual(waves, [1, 1]);
+  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out', 'after_out']);
 });
