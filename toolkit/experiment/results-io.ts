@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine, writeError } from '../errors';
 import { CellValue, DataFrame, rowColumns, toFrame } from './frames';
 import { KNOWN_COLUMN_KINDS, REQUEST_COLUMNS, SUMMARY_COLUMNS, TIMELINE_COLUMNS, columnNames } from './columns';
 import { RequestRow, SummaryRow, TimelineRow } from './schema';
@@ -76,7 +76,11 @@ export function toolkitVersion(): string {
 /** Writes `content` to `target` through a temporary file in the same folder and a rename. */
 export function writeFileAtomic(target: string, content: string | Uint8Array): void {
   const dir = path.dirname(path.resolve(target));
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw writeError(target, error);
+  }
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const fd = fs.openSync(temp, 'wx');
@@ -89,7 +93,7 @@ export function writeFileAtomic(target: string, content: string | Uint8Array): v
     fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
-    throw error;
+    throw writeError(target, error);
   }
 }
 

@@ -10,6 +10,7 @@ import { onnx } from 'onnx-proto';
 import { GraphBuilder } from '../graph/builder';
 import { Graph, TensorData } from '../graph/graph';
 import { createRng } from '../prng';
+import { toHalfBits } from '../graph/half';
 import { FLOAT, INT64, encodeModel, graphAttr, node, tensorInfo } from './fixtures';
 
 /**
@@ -46,22 +47,6 @@ function seeded(dtype: 'float32' | 'float16', dims: readonly number[], seed: num
   const xs = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
   if (dtype === 'float32') return { dtype, dims, bytes: new Uint8Array(xs.buffer) };
   return { dtype, dims, bytes: new Uint8Array(Uint16Array.from(xs, toHalfBits).buffer) };
-}
-
-/** IEEE binary16 bits of a float (round to nearest even; values here are small and normal). */
-export function toHalfBits(x: number): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0];
-  const sign = (u >>> 16) & 0x8000;
-  const exp = ((u >>> 23) & 0xff) - 127 + 15;
-  let mant = u & 0x7fffff;
-  if (exp <= 0) return sign; // underflow to zero (never reached by these weights' sizes that matter)
-  if (exp >= 31) return sign | 0x7c00;
-  const round = mant & 0x1fff;
-  mant >>>= 13;
-  let bits = sign | (exp << 10) | mant;
-  if (round > 0x1000 || (round === 0x1000 && (mant & 1) === 1)) bits += 1;
-  return bits;
 }
 
 /** x float32 [batch, 64] -> Cast fp16 -> four (MatMul + Add + Tanh) layers in fp16 -> Cast float32 [batch, 16]. */

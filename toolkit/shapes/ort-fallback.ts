@@ -139,7 +139,7 @@ export async function runWave(
   graph: Graph, wave: FallbackWave, knownValues: readonly (Known | undefined)[], inputValues: ReadonlyMap<number, readonly number[]>,
 ): Promise<Map<number, Known>> {
   const targets = [...new Set(wave.frontier.flatMap((n) => graph.nodes[n].outputs))].filter((v) => v >= 0);
-  const part = extractSubgraph(graph, wave.nodes, { inputs: wave.inputs, outputs: targets, name: `${graph.name}_shapes` });
+  const part = extractSubgraph(graph, wave.nodes, { inputs: wave.inputs, outputs: targets, name: graph.name });
   const proven = new Map<number, Known>();
   const feeds: Record<string, ort.Tensor> = {};
   for (const v of wave.inputs) {

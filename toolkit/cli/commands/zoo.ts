@@ -1,5 +1,6 @@
 /** `quilt zoo list` and `quilt zoo build <name> [--batch N] [--seq N] [--out file.onnx]`. */
 import * as fs from 'node:fs';
+import { writeFileAtomic } from '../../experiment/results-io';
 import * as path from 'node:path';
 import { ZOO_MODELS, zooModelFile, zooModelInfo } from '../../zoo';
 import { QuiltError } from '../../errors';
@@ -30,10 +31,7 @@ export const zooCommand: Command = {
     const out = stringFlag(args, 'out');
     let file = cached;
     if (out !== undefined) {
-      fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      const temp = `${out}.tmp-${process.pid}`;
-      fs.copyFileSync(cached, temp);
-      fs.renameSync(temp, out);
+      writeFileAtomic(out, fs.readFileSync(cached));
       file = out;
     }
     const result = { model: name, ...options, file, bytes: fs.statSync(file).size, seconds: (performance.now() - started) / 1000 };
