@@ -87,10 +87,10 @@ const opened = new Map<string, Promise<OpenedModel>>();
 export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
   const isZoo = ZOO_MODELS.some((m) => m.name === entry.model);
   const ref = isZoo ? `zoo:${entry.model}` : entry.model;
-  const key = `${ref}|${entry.batch}|${entry.seq ?? ''}`;
+  const key = `${ref}|${entry.batch}|${entry.seq ?? ''}|${JSON.stringify(entry.inputValues ?? {})}`;
   let model = opened.get(key);
   if (model === undefined) {
-    model = openModel(ref, { batch: entry.batch, seq: entry.seq });
+    model = openModel(ref, { batch: entry.batch, seq: entry.seq, inputValues: entry.inputValues });
     model.catch(() => opened.delete(key));
     opened.set(key, model);
   }
@@ -168,7 +168,8 @@ async function runOn(backend: Backend, options: WorkloadRunOptions, spec: Worklo
   // Every request's inputs are made before any policy runs: made on demand, the first policy to run would pay
   // for generating them inside its measured latency and the others would not.
   const requests: ScheduledRequest[] = workload.requests.map((r) => {
-    const feeds = randomFeeds(models.get(r.model)!.graph, spec.seed * 100003 + r.id);
+    const model = models.get(r.model)!;
+    const feeds = randomFeeds(model.graph, spec.seed * 100003 + r.id, model.inputValues);
     return { id: r.id, model: r.model, arrivalMs: r.arrivalMs, makeInputs: () => feeds };
   });
 

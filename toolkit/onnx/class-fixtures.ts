@@ -41,7 +41,8 @@ export function branchOnSampleRate(): Uint8Array {
   });
 }
 
-function seeded(dtype: 'float32' | 'float16', dims: readonly number[], seed: number, scale: number): TensorData {
+/** Seeded uniform values in [-scale, scale), float32 or rounded to float16. */
+export function seededTensor(dtype: 'float32' | 'float16', dims: readonly number[], seed: number, scale: number): TensorData {
   const rng = createRng(seed);
   const n = dims.reduce((a, d) => a * d, 1);
   const xs = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
@@ -55,8 +56,8 @@ export function fp16Mlp(batch = 4): Graph {
   let h = b.op('Cast', [b.input('x', 'float32', [batch, 64])], { to: 10 }, 'to_fp16');
   const widths = [64, 128, 128, 64, 16];
   for (let i = 0; i < 4; i++) {
-    const w = b.initializer(`w${i}`, seeded('float16', [widths[i], widths[i + 1]], 11 + i, 1 / Math.sqrt(widths[i])));
-    const bias = b.initializer(`b${i}`, seeded('float16', [widths[i + 1]], 31 + i, 0.1));
+    const w = b.initializer(`w${i}`, seededTensor('float16', [widths[i], widths[i + 1]], 11 + i, 1 / Math.sqrt(widths[i])));
+    const bias = b.initializer(`b${i}`, seededTensor('float16', [widths[i + 1]], 31 + i, 0.1));
     h = b.op('Tanh', [b.op('Add', [b.op('MatMul', [h, w], {}, `mm${i}`), bias], {}, `add${i}`)], {}, `act${i}`);
   }
   b.output(b.op('Cast', [h], { to: 1 }, 'to_fp32'));
@@ -90,8 +91,8 @@ function int8Weight(dims: readonly number[], seed: number): TensorData {
 export function constantsFirst(): Graph {
   const b = new GraphBuilder('constants_first');
   const x = b.input('x', 'float32', [2, 8]);
-  const w1 = b.constant('w1', seeded('float32', [8, 8], 3, 0.3));
-  const w2 = b.constant('w2', seeded('float32', [8, 4], 4, 0.3));
+  const w1 = b.constant('w1', seededTensor('float32', [8, 8], 3, 0.3));
+  const w2 = b.constant('w2', seededTensor('float32', [8, 4], 4, 0.3));
   const shape = b.constant('shape', { dtype: 'int64', dims: [2], bytes: new Uint8Array(new BigInt64Array([4n, 2n]).buffer) });
   const h = b.op('Relu', [b.op('MatMul', [x, w1], {}, 'mm1')], {}, 'relu');
   b.output(b.op('Reshape', [b.op('MatMul', [h, w2], {}, 'mm2'), shape], {}, 'reshape'));
