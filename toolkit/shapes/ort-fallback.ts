@@ -2,11 +2,13 @@
  * The onnxruntime fallback: shapes that static inference cannot find are read off real runs.
  * `runWave` runs one wave (fallback-wave.ts: the frontier nodes and the cones that give their small inputs
  * true contents) as a small model; `shapesFromOnnxRuntime` runs the whole graph once (the tests' cross-check).
- * Stages of a run: (1) a model whose outputs are the values asked for, whose inputs carry their concrete
+ * Stages of a question: (1) a model whose outputs are the values asked for, whose inputs carry their concrete
  * shapes, and where no stale shape from the file contradicts them (every other value keeps only its dtype);
- * (2) one run on the CPU provider, fed with what is known (given input values, known contents) and otherwise
- * filler values (floats and bools one, integers zero: zero is a valid index for any Gather); (3) each
- * output's dims and type, and its contents when small and computed from true inputs only.
+ * (2) a session for it: onnxruntime's load-time shape inference often gives every output a concrete shape,
+ * and then nothing runs (no inputs are even made); (3) otherwise one run on the CPU provider, fed with what is
+ * known (given input values, known contents) and else filler values (floats and bools one, integers zero:
+ * zero is a valid index for any Gather); each output's dims and type, and its contents when small and
+ * computed from true inputs only (a run is also made for those contents when they are int64 shape data).
  * Data-dependent shapes (NonZero, TopK with a computed k) are therefore those of this run.
  */
 import * as ort from 'onnxruntime-node';
@@ -86,29 +88,74 @@ export function exposeValues(graph: Graph, proven: ReadonlyMap<number, Known>, t
   return { ...graph, values, outputs };
 }
 
-/** Runs `model` once and returns the dtype, dims (and, when asked, small contents) of `targets` of `graph`. */
-async function runOnce(
-  graph: Graph, model: Graph, feeds: Record<string, ort.Tensor>, targets: readonly number[], keepContents: boolean, what: string, hint: string,
-): Promise<Map<number, Known>> {
+/** What onnxruntime's own shape inference (done when a session is created) says of an output, if concrete. */
+function fromMetadata(meta: ort.InferenceSession.ValueMetadata | undefined): Known | undefined {
+  if (meta === undefined || !meta.isTensor || !DTYPES.has(meta.type)) return undefined;
+  const shape = meta.shape;
+  if (!shape.every((d): d is number => typeof d === 'number' && d >= 0)) return undefined;
+  return known(meta.type as DType, shape);
+}
+
+interface Ask {
+  readonly model: Graph;
+  /** The feeds, made only when the model must run (filler tensors can be large). */
+  readonly feeds: () => Record<string, ort.Tensor>;
+  readonly targets: readonly number[];
+  /** Whether a target's small contents are worth a run (true shape data for later static folding). */
+  readonly wantsContents: (t: number) => boolean;
+  /** Whether load-time shape inference may answer for a target (else the model always runs). */
+  readonly trustMetadata: (t: number) => boolean;
+  readonly what: string;
+  readonly hint: string;
+}
+
+const CONTROL_FLOW: ReadonlySet<string> = new Set(['If', 'Loop', 'Scan']);
+
+/**
+ * Where onnxruntime's load-time shape inference is not to be trusted for a node's outputs: control flow and
+ * other domains' ops report an unknown rank as [] (indistinguishable from a scalar in onnxruntime-node's
+ * metadata), and ONNX's inference for pooling with ceil_mode counts a last window that the runtime drops.
+ */
+export function metadataTrusted(graph: Graph, node: number): boolean {
+  const n = graph.nodes[node];
+  if (n.domain !== '' || CONTROL_FLOW.has(n.opType)) return false;
+  const ceil = n.attributes.get('ceil_mode');
+  return !(ceil?.type === 'int' && ceil.value !== 0);
+}
+
+/**
+ * Creates a session for the model; when onnxruntime's load-time shape inference gives every target a concrete
+ * shape (and no target's contents are wanted), that is the answer and nothing runs; otherwise it runs once.
+ */
+async function ask(graph: Graph, q: Ask): Promise<Map<number, Known>> {
   let session: ort.InferenceSession | undefined;
-  let results: ort.InferenceSession.OnnxValueMapType;
+  const found = new Map<number, Known>();
   try {
-    session = await ort.InferenceSession.create(writeModel(model), {
+    session = await ort.InferenceSession.create(writeModel(q.model), {
       executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', ...ortSessionLogOptions(),
     });
-    results = await session.run(feeds, targets.map((t) => graph.values[t].name));
+    const meta = new Map(session.outputMetadata.map((m) => [m.name, m]));
+    for (const t of q.targets) {
+      const k = q.trustMetadata(t) ? fromMetadata(meta.get(q.model.values[t].name)) : undefined;
+      if (k !== undefined) found.set(t, k);
+    }
+    const mustRun = q.targets.some((t) => {
+      const k = found.get(t);
+      return k === undefined || (q.wantsContents(t) && k.dtype === 'int64' && isSmall(k.shape));
+    });
+    if (!mustRun) return found;
+    const results = await session.run(q.feeds(), q.targets.map((t) => q.model.values[t].name));
+    for (const t of q.targets) {
+      const tensor = results[q.model.values[t].name] as ort.Tensor | undefined;
+      if (tensor === undefined || !DTYPES.has(tensor.type)) continue;
+      found.set(t, known(tensor.type as DType, tensor.dims.map(Number), q.wantsContents(t) ? contentsOf(tensor) : undefined));
+    }
+    return found;
   } catch (error) {
-    throw new QuiltError(`graph '${graph.name}': the onnxruntime shape fallback failed ${what}: ${oneLine(error)}${hint}`);
+    throw new QuiltError(`graph '${graph.name}': the onnxruntime shape fallback failed ${q.what}: ${oneLine(error)}${q.hint}`);
   } finally {
     await session?.release();
   }
-  const found = new Map<number, Known>();
-  for (const t of targets) {
-    const tensor = results[graph.values[t].name] as ort.Tensor | undefined;
-    if (tensor === undefined || !DTYPES.has(tensor.type)) continue;
-    found.set(t, known(tensor.type as DType, tensor.dims.map(Number), keepContents ? contentsOf(tensor) : undefined));
-  }
-  return found;
 }
 
 /** Where integer graph inputs that nobody gave a value for decide an `If`, the flag that would fix it. */
@@ -128,11 +175,15 @@ export async function shapesFromOnnxRuntime(
   graph: Graph, inputs: ReadonlyMap<number, Known>, targets: readonly number[],
   inputValues: ReadonlyMap<number, readonly number[]> = new Map(),
 ): Promise<Map<number, Known>> {
-  const exposed = exposeValues(graph, inputs, targets);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [index, k] of inputs) feeds[graph.values[index].name] = feedFor(index, k, inputValues);
-  return runOnce(graph, exposed, feeds, targets, false, 'on the whole graph', branchHint(graph, new Set(inputValues.keys())));
+  const feeds = () => Object.fromEntries([...inputs].map(([index, k]) => [graph.values[index].name, feedFor(index, k, inputValues)]));
+  return ask(graph, {
+    model: exposeValues(graph, inputs, targets), feeds, targets, wantsContents: () => false, trustMetadata: () => false,
+    what: 'on the whole graph', hint: branchHint(graph, new Set(inputValues.keys())),
+  });
 }
+
+/** Ops whose outputs depend on their inputs' shapes only, never on their data. */
+const SHAPE_ONLY_OPS: ReadonlySet<string> = new Set(['Shape', 'Size']);
 
 /** Runs one wave and returns the Knowns of its frontier nodes' outputs. */
 export async function runWave(
@@ -141,16 +192,18 @@ export async function runWave(
   const targets = [...new Set(wave.frontier.flatMap((n) => graph.nodes[n].outputs))].filter((v) => v >= 0);
   const part = extractSubgraph(graph, wave.nodes, { inputs: wave.inputs, outputs: targets, name: graph.name });
   const proven = new Map<number, Known>();
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const v of wave.inputs) {
-    const k = knownValues[v] as Known;
-    proven.set(part.valueByName.get(graph.values[v].name) as number, k);
-    feeds[graph.values[v].name] = feedFor(v, k, inputValues);
-  }
-  const model = exposeValues(part, proven, []);
-  const byPart = await runOnce(part, model, feeds, targets.map((t) => part.valueByName.get(graph.values[t].name) as number),
-    wave.filled.length === 0, `at ${wave.frontier.map((n) => `node '${graph.nodes[n].name}' (${graph.nodes[n].opType})`).slice(0, 3).join(', ')}${wave.frontier.length > 3 ? ` and ${wave.frontier.length - 3} more` : ''}`,
-    branchHint(graph, new Set(inputValues.keys())));
+  for (const v of wave.inputs) proven.set(part.valueByName.get(graph.values[v].name) as number, knownValues[v] as Known);
+  const feeds = () => Object.fromEntries(wave.inputs.map((v) => [graph.values[v].name, feedFor(v, knownValues[v] as Known, inputValues)]));
+  // Contents are true data when no activation was replaced by filler, and always for ops that read only shapes.
+  const exact = (t: number) => wave.filled.length === 0 || SHAPE_ONLY_OPS.has(graph.nodes[graph.values[t].producer].opType);
+  const partIndex = (t: number) => part.valueByName.get(graph.values[t].name) as number;
+  const byPart = await ask(graph, {
+    model: exposeValues(part, proven, []), feeds, targets: targets.map(partIndex),
+    wantsContents: (pt) => exact(graph.valueByName.get(part.values[pt].name) as number),
+    trustMetadata: (pt) => metadataTrusted(graph, graph.values[graph.valueByName.get(part.values[pt].name) as number].producer),
+    what: `at ${wave.frontier.map((n) => `node '${graph.nodes[n].name}' (${graph.nodes[n].opType})`).slice(0, 3).join(', ')}${wave.frontier.length > 3 ? ` and ${wave.frontier.length - 3} more` : ''}`,
+    hint: branchHint(graph, new Set(inputValues.keys())),
+  });
   const found = new Map<number, Known>();
   for (const t of targets) {
     const k = byPart.get(part.valueByName.get(graph.values[t].name) as number);
