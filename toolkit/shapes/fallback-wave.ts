@@ -29,6 +29,20 @@ export interface FallbackWave {
   readonly inputs: readonly number[];
   /** Inputs fed with filler values that stand in for an activation (not a graph input, contents unknown). */
   readonly filled: readonly number[];
+  /** Ask onnxruntime's load-time shape inference only, never run (a wide wave over every unresolved node). */
+  readonly inferenceOnly?: boolean;
+}
+
+/**
+ * The wide wave: every unresolved node at once, answered by onnxruntime's load-time shape inference alone
+ * (a session is created, nothing runs, so no activation is allocated); the frontier wave runs only when this
+ * shapes nothing new.
+ */
+export function planWideWave(graph: Graph, unresolved: readonly number[], rank?: readonly number[]): FallbackWave {
+  const nodes = [...unresolved].sort((a, b) => (rank === undefined ? a - b : rank[a] - rank[b]));
+  const produced = new Set(nodes.flatMap((n) => graph.nodes[n].outputs));
+  const inputs = [...new Set(nodes.flatMap((n) => reads(graph, n)))].filter((v) => !produced.has(v) && !isWeight(graph, v));
+  return { frontier: nodes, nodes, inputs, filled: [], inferenceOnly: true };
 }
 
 function isWeight(graph: Graph, v: number): boolean {

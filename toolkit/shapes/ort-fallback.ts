@@ -103,8 +103,13 @@ interface Ask {
   readonly targets: readonly number[];
   /** Whether a target's small contents are worth a run (true shape data for later static folding). */
   readonly wantsContents: (t: number) => boolean;
-  /** Whether load-time shape inference may answer for a target (else the model always runs). */
-  readonly trustMetadata: (t: number) => boolean;
+  /**
+   * Whether load-time shape inference may answer for a target (else the model runs), given the targets
+   * already accepted (targets are asked in topological order).
+   */
+  readonly trustMetadata: (t: number, accepted: ReadonlySet<number>) => boolean;
+  /** Never run: return what load-time inference gives. */
+  readonly inferenceOnly?: boolean;
   readonly what: string;
   readonly hint: string;
 }
@@ -135,15 +140,16 @@ async function ask(graph: Graph, q: Ask): Promise<Map<number, Known>> {
       executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', ...ortSessionLogOptions(),
     });
     const meta = new Map(session.outputMetadata.map((m) => [m.name, m]));
+    const accepted = new Set<number>();
     for (const t of q.targets) {
-      const k = q.trustMetadata(t) ? fromMetadata(meta.get(q.model.values[t].name)) : undefined;
-      if (k !== undefined) found.set(t, k);
+      const k = q.trustMetadata(t, accepted) ? fromMetadata(meta.get(q.model.values[t].name)) : undefined;
+      if (k !== undefined) { found.set(t, k); accepted.add(t); }
     }
     const mustRun = q.targets.some((t) => {
       const k = found.get(t);
       return k === undefined || (q.wantsContents(t) && k.dtype === 'int64' && isSmall(k.shape));
     });
-    if (!mustRun) return found;
+    if (!mustRun || q.inferenceOnly) return found;
     const results = await session.run(q.feeds(), q.targets.map((t) => q.model.values[t].name));
     for (const t of q.targets) {
       const tensor = results[q.model.values[t].name] as ort.Tensor | undefined;
@@ -200,7 +206,14 @@ export async function runWave(
   const byPart = await ask(graph, {
     model: exposeValues(part, proven, []), feeds, targets: targets.map(partIndex),
     wantsContents: (pt) => exact(graph.valueByName.get(part.values[pt].name) as number),
-    trustMetadata: (pt) => metadataTrusted(graph, graph.values[graph.valueByName.get(part.values[pt].name) as number].producer),
+    inferenceOnly: wave.inferenceOnly,
+    // A node's answer counts only when every input made inside the wave was itself answered (an unknown rank
+    // upstream reads as [] downstream too).
+    trustMetadata: (pt, accepted) => {
+      const producer = part.nodes[part.values[pt].producer];
+      return metadataTrusted(graph, graph.values[graph.valueByName.get(part.values[pt].name) as number].producer)
+        && [...producer.inputs, ...producer.implicitInputs].every((i) => i < 0 || part.values[i].producer < 0 || accepted.has(i));
+    },
     what: `at ${wave.frontier.map((n) => `node '${graph.nodes[n].name}' (${graph.nodes[n].opType})`).slice(0, 3).join(', ')}${wave.frontier.length > 3 ? ` and ${wave.frontier.length - 3} more` : ''}`,
     hint: branchHint(graph, new Set(inputValues.keys())),
   });

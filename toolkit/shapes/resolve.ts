@@ -1,9 +1,10 @@
 /**
  * resolveShapes: every value of a graph gets a dtype, a concrete shape and its byte size.
  * Stages: (1) concrete input shapes (given, or the file's static dims) and given input values; (2) the static
- * pass with constant propagation (infer.ts); (3) while values stay unknown, alternate: onnxruntime runs only
- * the frontier (the nodes static inference is stuck at, plus the small cones that give their shape-like inputs
- * true contents; fallback-wave.ts), then the static pass resumes from what it returned; (4) the ShapedGraph,
+ * pass with constant propagation (infer.ts); (3) while values stay unknown, alternate with the static pass:
+ * first a wide wave (every unresolved node, answered by onnxruntime's load-time shape inference, nothing runs),
+ * and when that shapes nothing new, a run of only the frontier (the nodes static inference is stuck at, plus
+ * the small cones that give their shape-like inputs true contents; fallback-wave.ts); (4) the ShapedGraph,
  * with the same value and node indices as the input graph, plus a report of what the fallback resolved.
  * Invariant: each wave adds at least one value or resolution stops with a QuiltError naming the node, so an
  * op without a rule costs one small run of that op, never a run of the whole graph.
@@ -12,7 +13,7 @@ import { Graph, ShapedGraph, ShapedValue, elementCount } from '../graph/graph';
 import { dtypeByteSize } from '../graph/dtype';
 import { fileOrder } from '../graph/order';
 import { QuiltError } from '../errors';
-import { FallbackWave, frontierOf, planWave } from './fallback-wave';
+import { FallbackWave, frontierOf, planWave, planWideWave } from './fallback-wave';
 import { StaticInference, UnresolvedReason, inferStatic, initializerKnowns } from './infer';
 import { InputShapes, InputValues, inputKnowns } from './inputs';
 import { Known } from './known';
@@ -108,6 +109,7 @@ export async function resolveShapesWith(graph: Graph, options: ResolveOptions, f
   const fallbackNodes: FallbackNode[] = [];
   let runs = 0;
   let inference = inferStatic(graph, seeds, { rules });
+  let wide = true;
   while (unknownValues(inference).length > 0) {
     if (fallback === undefined) {
       throw new QuiltError(`graph '${graph.name}': cannot infer shapes statically at ${describeUnresolved(graph, inference)}; allow the onnxruntime fallback`);
@@ -115,20 +117,25 @@ export async function resolveShapesWith(graph: Graph, options: ResolveOptions, f
     const reasons = new Map(inference.unresolved.map((u) => [u.node, u.reason]));
     const frontier = frontierOf(graph, inference.values, inference.unresolved.map((u) => u.node));
     if (frontier.length === 0) throw new QuiltError(`graph '${graph.name}': cannot shape ${describeUnresolved(graph, inference)}`);
-    const found = await fallback(graph, planWave(graph, inference.values, frontier, { rank }), inference.values, inputValues);
+    const wave = wide ? planWideWave(graph, inference.unresolved.map((u) => u.node), rank) : planWave(graph, inference.values, frontier, { rank });
+    const found = await fallback(graph, wave, inference.values, inputValues);
     runs += 1;
-    let added = 0;
+    const shapedNodes = new Set<number>();
     for (const [v, k] of found) {
       if (inference.values[v] !== undefined) continue;
       seeds.set(v, k);
       fromFallback.push(v);
-      added += 1;
+      shapedNodes.add(graph.values[v].producer);
     }
-    if (added === 0) {
+    if (shapedNodes.size === 0) {
+      if (wide) { wide = false; continue; }
       const node = graph.nodes[frontier[0]];
       throw new QuiltError(`graph '${graph.name}': onnxruntime gave no shape for the outputs of node '${node.name}' (${node.opType})`);
     }
-    for (const n of frontier) fallbackNodes.push({ name: graph.nodes[n].name, opType: graph.nodes[n].opType, reason: reasons.get(n) as UnresolvedReason });
+    wide = true;
+    for (const n of [...shapedNodes].sort((a, b) => rank[a] - rank[b])) {
+      fallbackNodes.push({ name: graph.nodes[n].name, opType: graph.nodes[n].opType, reason: reasons.get(n) as UnresolvedReason });
+    }
     inference = inferStatic(graph, seeds, { rules });
   }
   return assemble(graph, inference.values, fromFallback, fallbackNodes, runs);
