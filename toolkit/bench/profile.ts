@@ -53,7 +53,7 @@ export async function benchProfile(ctx: BenchContext): Promise<SectionResult> {
     quick: ctx.quick, measuredAt: new Date().toISOString(), rows,
     goals: [goal('slowest case, seconds per 100 MB of weights', worstPer100MB, 2, ' s'), goal('largest peak RSS', worstRss / GB, 2, ' GB')],
     notes: [
-      'static rules off: every node is shaped by onnxruntime runs of only the stuck frontier (and the small cones its shape inputs need)',
+      'static rules off: every node is shaped by the fallback (a wide wave answered by onnxruntime load-time inference; frontier runs only where that is not enough)',
       'peak RSS is the whole process (Node and onnxruntime included)',
     ],
   };
