@@ -37,7 +37,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
       const quiltPlan = propose(graph, order, { granularity: 'quilt', threshold });
       const layerPlan = propose(graph, order, { granularity: 'layer' });
       progress(`chain: ${name}: loading whole, ${quiltPlan.tasks.length} quilt tasks, ${layerPlan.tasks.length} layer tasks`);
-      const feeds = randomFeeds(graph, 1);
+      const feeds = randomFeeds(graph, backend, 1);
       const whole = await backend.load(readFileSync(file));
       const quilt = await loadChain(backend, build(quiltPlan));
       const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan)));

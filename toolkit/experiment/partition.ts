@@ -10,9 +10,9 @@ import { build } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
+import { writeFileAtomic } from '../core/atomic-write';
 import { ModelOptions, OpenedModel, openModel } from './model-source';
-import { writeFileAtomic } from './results-io';
 
 export const GRANULARITIES: readonly Granularity[] = ['quilt', 'layer', 'model'];
 

@@ -13,7 +13,7 @@ import { propose } from '../partition/propose';
 import { Backend } from '../runtime/backend';
 import { openBackend } from '../runtime/ort-backend';
 import { resolveShapes } from '../shapes';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { DEFAULT_TOLERANCE, DTYPE_TOLERANCE, planTolerance, verifyPlan } from './verify';
 
 /** fp16: h = Cast(x); a = Tanh(h W_a); b = Tanh(h W_b); out = Cast(a - b): a and b cross a boundary together. */

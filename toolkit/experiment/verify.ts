@@ -14,12 +14,12 @@
  */
 import * as ort from 'onnxruntime-node';
 import { ShapedGraph } from '../graph/graph';
-import { DType } from '../graph/dtype';
+import { DType } from '../core/dtype';
 import { fromHalfBits } from '../graph/half';
 import { branchInputsWithoutValue } from '../graph/branch-inputs';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 import { writeModel } from '../onnx/write';
-import { Backend } from '../runtime/backend';
+import { Backend, TensorHandle } from '../runtime/backend';
 import { loadChain, runChain } from '../runtime/chain';
 import { randomFeeds } from '../runtime/feeds';
 import { build } from '../partition/build';
@@ -94,7 +94,7 @@ export interface VerifyOptions {
   readonly inputValues?: Readonly<Record<string, readonly number[]>>;
 }
 
-async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<string, ort.Tensor>, given: ReadonlySet<number>) {
+async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<string, TensorHandle>, given: ReadonlySet<number>) {
   try {
     const wholeSession = await backend.load(writeModel(graph));
     const whole = (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
@@ -112,7 +112,7 @@ async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<stri
 export async function verifyPlan(plan: PartitionPlan, backend: Backend, options: VerifyOptions = {}): Promise<Verification> {
   const graph: ShapedGraph = plan.graph;
   const inputValues = options.inputValues ?? {};
-  const feeds = randomFeeds(graph, options.seed ?? 7, inputValues);
+  const feeds = randomFeeds(graph, backend, options.seed ?? 7, inputValues);
   const outputNames = graph.outputs.map((i) => graph.values[i].name);
   const given = new Set(Object.keys(inputValues).map((n) => graph.valueByName.get(n) as number));
   const whole = await runWhole(graph, backend, feeds, given);

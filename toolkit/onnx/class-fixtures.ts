@@ -9,7 +9,7 @@
 import { onnx } from 'onnx-proto';
 import { GraphBuilder } from '../graph/builder';
 import { Graph, TensorData } from '../graph/graph';
-import { createRng } from '../prng';
+import { createRng } from '../core/prng';
 import { toHalfBits } from '../graph/half';
 import { FLOAT, INT64, encodeModel, graphAttr, node, tensorInfo } from './fixtures';
 

@@ -14,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { Backend, Session, SessionOptions, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { ortTensor } from './ort-tensor';
 import { PlainTensor, WorkerReply, WorkerRequest } from './worker-protocol';
 
 export interface CpuBackendOptions {
@@ -120,6 +121,15 @@ export class CpuBackend implements Backend {
   private readonly waiting: ((lane: Lane) => void)[] = [];
   private nextSession = 1;
   private nextCall = 1;
+
+  /** One task per lane. */
+  get concurrency(): number {
+    return this.lanes;
+  }
+
+  tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
+    return ortTensor(type, data, dims);
+  }
 
   constructor(options: CpuBackendOptions = {}) {
     const cores = os.cpus().length;

@@ -15,7 +15,7 @@
  */
 import { Graph } from '../graph/graph';
 import { Known, isSmall } from './known';
-import { dtypeByteSize } from '../graph/dtype';
+import { dtypeByteSize } from '../core/dtype';
 
 /** Activation bytes a wave may recompute to give a small frontier input its true contents. */
 export const CONE_BUDGET_BYTES = 64 * 1024 * 1024;

@@ -8,8 +8,8 @@
  * input with a symbolic length takes its length from the values) and become the input's known contents.
  */
 import { Dim, Graph, Value, elementCount } from '../graph/graph';
-import { DType } from '../graph/dtype';
-import { QuiltError } from '../errors';
+import { DType } from '../core/dtype';
+import { QuiltError } from '../core/errors';
 import { Known, isIntegerDType, isSmall, known } from './known';
 
 export type InputShapes = Readonly<Record<string, readonly number[]>>;

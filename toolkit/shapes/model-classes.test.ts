@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { loadModel } from '../onnx/load';
 import { branchOnSampleRate, constantsFirst, dynamicQuantConv, fp16Mlp } from '../onnx/class-fixtures';
 import { resolveShapes } from './index';

@@ -13,8 +13,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { Graph, Value, elementCount } from '../graph/graph';
-import { DType } from '../graph/dtype';
-import { QuiltError, oneLine } from '../errors';
+import { DType } from '../core/dtype';
+import { QuiltError, oneLine } from '../core/errors';
 import { writeModel } from '../onnx/write';
 import { ortSessionLogOptions } from '../onnx/ort-log';
 import { extractSubgraph } from '../graph/subgraph';

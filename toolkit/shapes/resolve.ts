@@ -10,9 +10,9 @@
  * op without a rule costs one small run of that op, never a run of the whole graph.
  */
 import { Graph, ShapedGraph, ShapedValue, elementCount } from '../graph/graph';
-import { dtypeByteSize } from '../graph/dtype';
+import { dtypeByteSize } from '../core/dtype';
 import { fileOrder } from '../graph/order';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { FallbackWave, frontierOf, planWave, planWideWave } from './fallback-wave';
 import { StaticInference, UnresolvedReason, inferStatic, initializerKnowns } from './infer';
 import { InputShapes, InputValues, inputKnowns } from './inputs';

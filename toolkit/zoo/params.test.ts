@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Graph, parameterCount, valueNamed } from '../graph/graph';
 import { ZOO_MODELS, buildZooModel } from './registry';
-import { dtypeByteSize } from '../graph/dtype';
+import { dtypeByteSize } from '../core/dtype';
 
 const ALLOWED_OPS = new Set([
   'Conv', 'BatchNormalization', 'Relu', 'Clip', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Mul', 'Sub',

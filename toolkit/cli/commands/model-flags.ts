@@ -4,7 +4,7 @@
  * the input's dtype when the model is opened (shapes/inputs.ts), since only the model knows it.
  */
 import { ModelOptions } from '../../experiment/model-source';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { OptionSpec, ParsedArgs, intFlag, listFlag, parseInputShapes, stringFlag } from '../args';
 
 export const MODEL_FLAGS: OptionSpec = {

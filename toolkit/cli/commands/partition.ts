@@ -7,8 +7,8 @@
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
-import { formatBytes } from '../../units';
-import { QuiltError } from '../../errors';
+import { formatBytes } from '../../core/units';
+import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';

@@ -1,9 +1,9 @@
 /** `quilt zoo list` and `quilt zoo build <name> [--batch N] [--seq N] [--out file.onnx]`. */
 import * as fs from 'node:fs';
-import { writeFileAtomic } from '../../experiment/results-io';
 import * as path from 'node:path';
 import { ZOO_MODELS, zooModelFile, zooModelInfo } from '../../zoo';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
+import { copyFileAtomic } from '../../core/atomic-write';
 import { boolFlag, intFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { Command } from './index';
@@ -31,7 +31,7 @@ export const zooCommand: Command = {
     const out = stringFlag(args, 'out');
     let file = cached;
     if (out !== undefined) {
-      writeFileAtomic(out, fs.readFileSync(cached));
+      copyFileAtomic(cached, out);
       file = out;
     }
     const result = { model: name, ...options, file, bytes: fs.statSync(file).size, seconds: (performance.now() - started) / 1000 };

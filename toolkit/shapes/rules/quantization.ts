@@ -9,7 +9,7 @@
  *   QLinearConv(x, xs, xzp, w, ws, wzp, ys, yzp, B?) -> Conv's shape of (x, w), y_zero_point's type
  *   QLinearMatMul(a, as, azp, b, bs, bzp, ys, yzp)   -> MatMul's shape of (a, b), y_zero_point's type
  */
-import { dtypeFromOnnx } from '../../graph/dtype';
+import { dtypeFromOnnx } from '../../core/dtype';
 import { ShapeRule } from '../context';
 import { known } from '../known';
 import { convShape } from './conv-pool';
