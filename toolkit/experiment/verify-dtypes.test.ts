@@ -29,7 +29,11 @@ async function twoBranchFp16() {
 /** A backend that swaps two named tensors wherever a session is fed both (a partition that mixes up cuts). */
 function swapping(inner: Backend, x: string, y: string): Backend {
   return {
-    ...inner,
+    name: inner.name,
+    device: inner.device,
+    hasDeviceMemory: inner.hasDeviceMemory,
+    concurrency: inner.concurrency,
+    tensor: (type, data, dims) => inner.tensor(type, data, dims),
     load: async (model, options) => {
       const session = await inner.load(model, options);
       return {
