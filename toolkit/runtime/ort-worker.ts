@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { ortSessionLogOptions } from '../onnx/ort-log';
 import { PlainTensor, WorkerReply, WorkerRequest } from './worker-protocol';
 
 const sessions = new Map<number, ort.InferenceSession>();
@@ -27,7 +28,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       try {
         const session = await ort.InferenceSession.create(request.bytes, {
           executionProviders: ['cpu'], intraOpNumThreads: request.threads, interOpNumThreads: 1,
-          graphOptimizationLevel: 'all', logSeverityLevel: 3,
+          graphOptimizationLevel: 'all', ...ortSessionLogOptions(),
           // Idle intra-op threads must not spin: every session has its own pool, and a finished session's spinning
           // threads steal the cores from the next one (measured by the bench: a 100-task chain of MobileNetV2 took
           // 2 s spinning, 0.1 s not; whole models are as fast or faster without spinning).
