@@ -12,6 +12,7 @@ import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { Session, TensorHandle } from '../runtime/backend';
+import { TaskModel } from '../partition/build';
 import { Row, median, nowMs, round } from './report';
 
 function identity(elements: number): Uint8Array {
@@ -80,4 +81,29 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
     { what: 'hand-back of 1 MiB (out to host - kept)', medianUs: round(us[4] - us[2], 1) },
   );
   return { rows, floorUs: us[0], messagingUs, copyInUsPerMiB };
+}
+
+/**
+ * The floor of a one-operator-per-task design: the same task models run one after the other in this process
+ * (plain onnxruntime sessions, no lanes, no messages, tensors handed on as they are).
+ */
+export async function inProcessChain(models: readonly TaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
+  const sessions: ort.InferenceSession[] = [];
+  for (const m of models) {
+    sessions.push(await ort.InferenceSession.create(m.bytes, {
+      executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    }));
+  }
+  return {
+    async run(feeds) {
+      const tensors: Record<string, ort.Tensor> = { ...feeds };
+      for (const [i, s] of sessions.entries()) {
+        const taskFeeds: Record<string, ort.Tensor> = {};
+        for (const name of models[i].inputNames) taskFeeds[name] = tensors[name];
+        Object.assign(tensors, await s.run(taskFeeds));
+      }
+    },
+    async dispose() { for (const s of sessions) await s.release(); },
+  };
 }
