@@ -24,6 +24,7 @@ export { Backend, Session, BackendName } from './runtime/backend';
 export { openBackend, checkBackend, defaultConcurrency, BackendChoice } from './runtime/ort-backend';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
+export { LaneCrashError } from './runtime/lane';
 export { POLICY_NAMES, createPolicy } from './schedule/policies';
 export { runSchedule } from './schedule/scheduler';
 export { loadWorkloadSpec, parseWorkloadSpec, generateWorkload, WorkloadSpec } from './workload';
