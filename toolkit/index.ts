@@ -4,7 +4,7 @@
  * Backend -> scheduler (Policy + device ledger) -> rows -> DataFrame -> CSV / plot.
  */
 export * from './graph/graph';
-export { DType } from './graph/dtype';
+export { DType } from './core/dtype';
 export { GraphBuilder, floatAttr, floatsAttr, tensorAttr } from './graph/builder';
 export { fileOrder, isTopologicalOrder, assertTopologicalOrder } from './graph/order';
 export { extractSubgraph } from './graph/subgraph';
@@ -17,26 +17,33 @@ export { propose } from './partition/propose';
 export { validate } from './partition/validate';
 export { build, TaskModel } from './partition/build';
 export { parseThreshold } from './partition/threshold';
-export { tasksFrame, profileFrame } from './partition/frame';
+export { tasksFrame, profileFrame, profileRows, taskRows } from './partition/frame';
 export * from './partition/plan';
 export { ZOO_MODELS, buildZooModel, zooModelFile, zooInputShapes } from './zoo';
 export { Backend, Session, BackendName } from './runtime/backend';
-export { openBackend, checkBackend, defaultConcurrency, BackendChoice } from './runtime/ort-backend';
+export { openBackend, checkBackend, BackendChoice } from './runtime/ort-backend';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
 export { LaneCrashError } from './runtime/lane';
-export { POLICY_NAMES, createPolicy } from './schedule/policies';
+export { POLICY_NAMES, createPolicy, isManagedPolicy } from './schedule/policies';
+export { parseBudget, budgetNeed, BudgetNeed, UNLIMITED_BUDGET } from './schedule/budget';
 export { runSchedule } from './schedule/scheduler';
 export { loadWorkloadSpec, parseWorkloadSpec, generateWorkload, WorkloadSpec } from './workload';
 export { openModel, OpenedModel, ModelOptions } from './experiment/model-source';
 export { profileModel, ProfileSummary } from './experiment/profile';
 export { openAndPartition, partitionModel, describePartition, writePartition } from './experiment/partition';
 export { verifyPlan, Verification } from './experiment/verify';
-export { runWorkload, parseBudget, ExperimentResult, WorkloadRunOptions } from './experiment/run';
-export * from './experiment/schema';
-export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './experiment/frames';
+export { runWorkload, ExperimentResult, WorkloadRunOptions, NotRun, RunModelInfo } from './experiment/run';
+export { Workspace, WorkspaceOptions, ModelInfo } from './experiment/workspace';
+export {
+  modelLimits, ModelLimits, thresholdSweep, ThresholdSweepPoint, granularityTable, GranularityRow, poolSavings, PoolSavingsRow,
+  poolComparison, PoolComparison, sweepBudgets, BudgetSweepPoint, CannotRunRow, BudgetSweepResult,
+} from './experiment/sweeps';
+export * from './core/rows';
+export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './core/frames';
 export { writeResults, readResults, readRequestResults, readTimelineResults, readSummaryResults } from './experiment/results-io';
-export { QuiltError } from './errors';
-export { parseBytes, formatBytes } from './units';
+export { QuiltError } from './core/errors';
+export { BudgetTooSmallError, PolicyCannotStartError } from './core/memory-errors';
+export { parseBytes, formatBytes } from './core/units';
 export * as plot from './plot';
 export * as notebook from './notebook';

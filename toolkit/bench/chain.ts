@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import type * as ort from 'onnxruntime-node';
 import { ZOO_MODELS } from '../zoo';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
@@ -42,7 +43,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
       const quiltPlan = propose(graph, order, { granularity: 'quilt', threshold });
       const layerPlan = propose(graph, order, { granularity: 'layer' });
       progress(`chain: ${name}: loading whole, ${quiltPlan.tasks.length} quilt tasks, ${layerPlan.tasks.length} layer tasks`);
-      const feeds = randomFeeds(graph, 1);
+      const feeds = randomFeeds(graph, backend, 1);
       const whole = await backend.load(readFileSync(file));
       // Cut tensors stay in the lane (the pool on), as the scheduler runs quilt and layer-level.
       const quilt = await loadChain(backend, build(quiltPlan), true);
@@ -62,7 +63,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
         const layerMs = await medianMs(() => runChain(layer, feeds), layerRuns, 1);
         progress(`chain: ${name}: the same layer chain in this process (the floor), 1 warm-up + ${layerRuns} runs`);
         const floor = await inProcessChain(layer.models, os.cpus().length);
-        const floorMs = await medianMs(() => floor.run(feeds), layerRuns, 1);
+        const floorMs = await medianMs(() => floor.run(feeds as Record<string, ort.Tensor>), layerRuns, 1);
         await floor.dispose();
         const w = median(wholeMs);
         const q = median(quiltMs);

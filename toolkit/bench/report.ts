@@ -3,7 +3,8 @@
  * section result every section returns, printing to stdout, progress to stderr, and the result files
  * (results/bench/bench.json written atomically, results/bench/bench.md as short tables for the README).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write';
 import * as path from 'node:path';
 import { OpenedModel, openModel } from '../experiment/model-source';
 
@@ -140,11 +141,6 @@ export function markdown(sections: readonly SectionResult[], meta: Record<string
   return out.join('\n');
 }
 
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
 
 /**
  * Merges the sections measured now into results/bench/bench.json (sections not run this time keep their
@@ -166,8 +162,8 @@ export function writeResults(dir: string, base: string, measured: readonly Secti
   for (const s of measured) byName.set(s.section, s);
   const order = ['zoo', 'load', 'partition', 'chain', 'order', 'schedule', 'schedule-webgpu'];
   const sections = [...byName.values()].sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
-  writeAtomically(jsonFile, `${JSON.stringify({ ...meta, sections }, null, 2)}\n`);
+  writeFileAtomic(jsonFile, `${JSON.stringify({ ...meta, sections }, null, 2)}\n`);
   const mdFile = path.join(dir, `${base}.md`);
-  writeAtomically(mdFile, markdown(sections, meta));
+  writeFileAtomic(mdFile, markdown(sections, meta));
   return [jsonFile, mdFile];
 }

@@ -2,7 +2,7 @@
  * Section 6, scheduling (the paper's comparison) on the cpu backend, all in one run:
  *   - the five policies on datasets/workloads/default.json (quick.json with --quick) at a budget where the models do
  *     not all fit: --budget, else 60% of the sum of the models' peaks, raised to what every policy's largest task
- *     needs when that is more (runWorkload's QuiltError names the bytes; the budget is raised and retried);
+ *     needs when that is more (the workspace's `neededBudgetBytes`, budget.ts's rule);
  *   - quilt and model-level with an unlimited budget (the floor: what cutting costs where memory never binds);
  *   - triton-style and quilt at 100% of the sum of peaks (every model fits; triton-style cannot load below it);
  *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works
@@ -12,17 +12,16 @@
  * at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
  */
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
 import { ExperimentResult, WorkloadRunOptions, runWorkload } from '../experiment/run';
-import { SummaryRow } from '../experiment/schema';
+import { Workspace } from '../experiment/workspace';
+import { POLICY_NAMES, isManagedPolicy } from '../schedule/policies';
+import { SummaryRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { checkBackend, openBackend } from '../runtime/ort-backend';
 import { WorkloadSpec, loadWorkloadSpec } from '../workload';
 import { findRepoRoot } from '../zoo';
-import { formatBytes } from '../units';
+import { formatBytes } from '../core/units';
 import { BenchContext, Goal, Row, SectionResult, goal, progress, round } from './report';
-
-const MANAGED = ['quilt', 'model-level', 'layer-level', 'triton-style'];
 
 function reporter(label: string): WorkloadRunOptions['onProgress'] {
   return ({ policy, done, total }) => {
@@ -30,21 +29,18 @@ function reporter(label: string): WorkloadRunOptions['onProgress'] {
   };
 }
 
-/** runWorkload, raising a budget that some policy's largest task does not fit to the bytes it names. */
-async function runAtWorkingBudget(options: WorkloadRunOptions, label: string): Promise<{ result: ExperimentResult; raised: string[] }> {
-  let budget = options.budget;
+/** runWorkload, at the budget asked or, when some policy needs more, at what it needs (budget.ts's rule). */
+async function runAtWorkingBudget(options: WorkloadRunOptions & { workspace: Workspace }, label: string): Promise<{ result: ExperimentResult; raised: string[] }> {
+  const ws = options.workspace;
+  const needed = ws.neededBudgetBytes(options.policies ?? POLICY_NAMES, { threshold: options.threshold, pool: options.pool });
   const raised: string[] = [];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return { result: await runWorkload({ ...options, budget, onProgress: reporter(label) }), raised };
-    } catch (error) {
-      const need = error instanceof QuiltError ? /give at least --budget (\d+)/.exec(error.message) : null;
-      if (need === null || attempt >= 10) throw error;
-      raised.push((error as QuiltError).message);
-      progress(`schedule: ${label}: ${(error as QuiltError).message}; retrying at ${need[1]} B`);
-      budget = Number(need[1]);
-    }
+  let budget = options.budget;
+  if (ws.budgetBytes(budget) < needed) {
+    raised.push(`${formatBytes(ws.budgetBytes(budget))} is below the ${formatBytes(needed)} some policy needs`);
+    progress(`schedule: ${label}: ${raised[0]}; running at ${needed} B`);
+    budget = needed;
   }
+  return { result: await runWorkload({ ...options, budget, onProgress: reporter(label) }), raised };
 }
 
 function summaryOf(result: ExperimentResult, policy: string): SummaryRow | undefined {
@@ -78,7 +74,8 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
   const cpu = await openBackend('cpu');
   try {
     progress(`schedule: ${path.basename(file)}, five policies at ${ctx.budget ?? '60% of the sum of peaks (raised if a policy needs more)'}`);
-    const { result: main, raised } = await runAtWorkingBudget({ workload: file, backend: cpu, budget: ctx.budget ?? '60%' }, 'tight');
+    const workspace = await Workspace.open(file);
+    const { result: main, raised } = await runAtWorkingBudget({ workspace, backend: cpu, budget: ctx.budget ?? '60%' }, 'tight');
     const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
     notes.push(`cpu backend: ${main.device}; concurrency ${main.concurrency}; ${main.rows.length / Math.max(1, main.summaries.length)} requests per policy`);
     notes.push(`sum of peaks ${formatBytes(sumOfPeaks)}; tight budget ${formatBytes(main.budgetBytes)} = ${round((main.budgetBytes / sumOfPeaks) * 100, 1)}% of it`
@@ -86,11 +83,11 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
     for (const p of ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged']) rows.push(row('tight', main, p));
 
     progress('schedule: quilt and model-level, unlimited budget');
-    const unlimited = await runWorkload({ workload: file, backend: cpu, budget: 'unlimited', policies: ['quilt', 'model-level'], onProgress: reporter('unlimited') });
+    const unlimited = await runWorkload({ workspace, backend: cpu, budget: 'unlimited', policies: ['quilt', 'model-level'], onProgress: reporter('unlimited') });
     rows.push(row('unlimited', unlimited, 'quilt'), row('unlimited', unlimited, 'model-level'));
 
     progress('schedule: triton-style and quilt at 100% of the sum of peaks');
-    const fits = await runWorkload({ workload: file, backend: cpu, budget: '100%', policies: ['triton-style', 'quilt'], onProgress: reporter('fits') });
+    const fits = await runWorkload({ workspace, backend: cpu, budget: '100%', policies: ['triton-style', 'quilt'], onProgress: reporter('fits') });
     rows.push(row('fits (100%)', fits, 'triton-style'), row('fits (100%)', fits, 'quilt'));
 
     const q = summaryOf(main, 'quilt');
@@ -109,7 +106,7 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
     goals.push(goal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9, ''));
     notes.push(`quilt/unlimited mean latency = ${round(ratios['quilt/unlimited'])} (the floor is 1; no goal)`);
     for (const [run, result] of [['tight', main], ['unlimited', unlimited], ['100%', fits]] as const) {
-      for (const s of result.summaries.filter((x) => MANAGED.includes(x.policy))) {
+      for (const s of result.summaries.filter((x) => isManagedPolicy(x.policy))) {
         goals.push(goal(`${s.policy} OOMs (${run})`, s.oom, 0, ''));
       }
     }
@@ -158,10 +155,11 @@ async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, 
   let backend: Backend | undefined;
   try {
     backend = await openBackend('webgpu');
+    const workspace = await Workspace.open(spec);
     const runs: Record<string, ExperimentResult> = {};
     for (const pool of [true, false]) {
       progress(`schedule: webgpu quilt, pool ${pool ? 'on' : 'off'}, ${spec.requests} requests`);
-      const { result } = await runAtWorkingBudget({ workload: spec, backend, budget: '60%', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
+      const { result } = await runAtWorkingBudget({ workspace, backend, budget: '60%', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
       runs[pool ? 'on' : 'off'] = result;
       rows.push(row(`webgpu pool ${pool ? 'on' : 'off'}`, result, 'quilt'));
     }

@@ -3,7 +3,7 @@
  * QuiltErrors and reads the flags several commands share (`--input name=1x3x224x224`, `--batch`, `--seq`).
  */
 import { parseArgs } from 'node:util';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 

@@ -4,7 +4,7 @@
  * notebooks use. User errors (QuiltError) print one line and exit 2; anything else is a bug and exits 1,
  * with the stack only when QUILT_DEBUG=1.
  */
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 import { COMMANDS } from './commands';
 
 const USAGE = `usage: quilt <command> [options]

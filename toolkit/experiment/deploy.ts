@@ -12,8 +12,8 @@
  * whose weights are evicted while its outputs may still be read is released only with the deployment (its
  * weights leave the ledger at once; the device frees them at the end of the run).
  */
-import * as ort from 'onnxruntime-node';
 import { Backend, Session, TensorHandle } from '../runtime/backend';
+import { zeroFeeds } from '../runtime/feeds';
 import { build, TaskModel } from '../partition/build';
 import { PartitionPlan } from '../partition/plan';
 import { Deployment, deploymentFromPlan } from '../schedule/deployment';
@@ -77,22 +77,9 @@ export interface DeployOptions {
   readonly warmUpCopies?: number;
 }
 
-/** Zero-filled feeds for a task model's inputs, from the plan graph's dtypes and shapes. */
-function zeroFeeds(plan: PartitionPlan, names: readonly string[]): Record<string, TensorHandle> {
-  const feeds: Record<string, TensorHandle> = {};
-  for (const name of names) {
-    const v = plan.graph.values[plan.graph.valueByName.get(name)!];
-    const n = v.shape.reduce((a, b) => a * b, 1);
-    const data = v.dtype === 'int64' ? new BigInt64Array(n) : v.dtype === 'int32' ? new Int32Array(n)
-      : v.dtype === 'bool' || v.dtype === 'uint8' ? new Uint8Array(n) : v.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-    feeds[name] = new ort.Tensor(v.dtype as 'float32', data as Float32Array, [...v.shape]);
-  }
-  return feeds;
-}
-
-async function warmUp(plan: PartitionPlan, sessions: readonly Session[], copies: number): Promise<void> {
+async function warmUp(plan: PartitionPlan, backend: Backend, sessions: readonly Session[], copies: number): Promise<void> {
   for (const session of sessions) {
-    const feeds = zeroFeeds(plan, session.inputNames);
+    const feeds = zeroFeeds(plan.graph, session.inputNames, backend);
     const outputs = await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
     // Outputs kept on the device (a cpu lane's pool) are freed at once: nothing reads them.
     for (const out of outputs) for (const t of Object.values(out)) t.release?.();
@@ -109,7 +96,7 @@ export async function deployPlan(plan: PartitionPlan, backend: Backend, options:
   ));
   if (!backend.hasDeviceMemory) {
     for (const s of sessions) await s.load();
-    await warmUp(plan, sessions, options.warmUpCopies ?? 1);
+    await warmUp(plan, backend, sessions, options.warmUpCopies ?? 1);
   }
   const deployment = deploymentFromPlan(plan, sessions, {
     model: options.name,

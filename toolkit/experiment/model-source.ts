@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadModel } from '../onnx/load';
 import { resolveShapes, ResolvedGraph } from '../shapes';
 import { zooModelFile, zooModelInfo } from '../zoo';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 export interface ModelOptions {
   /** Batch size (zoo models). */

@@ -11,7 +11,8 @@ import { build } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
+import { writeFileAtomic } from '../core/atomic-write';
 import { ModelOptions, OpenedModel, openModel } from './model-source';
 
 export const GRANULARITIES: readonly Granularity[] = ['quilt', 'layer', 'model'];
@@ -95,9 +96,7 @@ export function writePartition(plan: PartitionPlan, dir: string): string[] {
   const files: string[] = [];
   const write = (name: string, data: Uint8Array | string) => {
     const file = path.join(dir, name);
-    const temp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(temp, data);
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, data);
     files.push(file);
   };
   const width = String(plan.tasks.length - 1).length;

@@ -5,16 +5,17 @@
  * (2) the main run: all five policies at a budget where the models do not all fit at their peaks (60% of the
  * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
  * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
- * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) results and figures written.
+ * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) result CSVs written. The figures
+ * are the caller's (plot/save.ts `saveReproduceFigures` draws them from what this returns).
  * Every number is measured on real executions in this run; ratios are of mean latencies.
  */
 import * as path from 'node:path';
 import { Backend } from '../runtime/backend';
-import { ExperimentResult, runWorkload, RunProgress, loadWorkload, parseBudget, UNLIMITED_BUDGET } from './run';
-import { saveComparisonFigures, saveExperimentCsv, saveFigure, saveSummaryRows } from './save';
-import { budgetSweep } from '../plot';
-import { SummaryRow } from './schema';
-import { QuiltError } from '../errors';
+import { ExperimentResult, runWorkload, RunProgress, UNLIMITED_BUDGET } from './run';
+import { Workspace } from './workspace';
+import { isManagedPolicy, POLICY_NAMES } from '../schedule/policies';
+import { saveExperimentCsv, saveSummaryRows } from './save';
+import { SummaryRow } from '../core/rows';
 
 export interface ReproduceOptions {
   readonly backend: Backend;
@@ -54,7 +55,13 @@ export interface ReproduceReport {
   readonly notes: string[];
 }
 
-const MANAGED = ['quilt', 'model-level', 'layer-level'];
+/** The report, and the runs behind it (for figures). */
+export interface ReproduceOutcome {
+  readonly report: ReproduceReport;
+  readonly main: ExperimentResult;
+  /** Summaries of the sweep's runs (empty without sweep budgets). */
+  readonly sweep: readonly SummaryRow[];
+}
 
 function numbers(s: SummaryRow): PolicyNumbers {
   return {
@@ -67,43 +74,35 @@ function byPolicy(result: ExperimentResult): Record<string, PolicyNumbers> {
   return Object.fromEntries(result.summaries.map((s) => [s.policy, numbers(s)]));
 }
 
-/** The smallest budget at which every managed policy can run, read from the error runWorkload gives. */
-function neededBytes(error: unknown): number | undefined {
-  const m = error instanceof QuiltError ? /give at least --budget (\d+)/.exec(error.message) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
-export async function reproduce(options: ReproduceOptions): Promise<ReproduceReport> {
-  const spec = loadWorkload(options.workload);
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
+  const workspace = await Workspace.open(options.workload);
+  const spec = workspace.spec;
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
-    workload: spec, backend: options.backend, policies, budget,
+    workspace, backend: options.backend, policies, budget,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
 
+  const mainPolicies = [...POLICY_NAMES];
   let budget: string | number = options.budget ?? '60%';
-  let main: ExperimentResult;
-  try {
-    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
-  } catch (error) {
-    const needed = neededBytes(error);
-    if (options.budget !== undefined || needed === undefined) throw error;
+  const needed = workspace.neededBudgetBytes(mainPolicies);
+  if (options.budget === undefined && workspace.budgetBytes(budget) < needed) {
     notes.push(`60% of the sum of the models' peaks is below what one policy needs; the budget was raised to ${needed} bytes`);
     budget = needed;
-    main = await run('main', ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged'], budget);
   }
-  const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
+  const main = await run('main', mainPolicies, budget);
+  const sumOfPeaks = workspace.sumOfPeaksBytes;
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
-  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(parseBudget('100%', sumOfPeaks), main.budgetBytes));
+  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(workspace.budgetBytes('100%'), main.budgetBytes));
   const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
   const sweep: SummaryRow[] = [];
+  const sweepPolicies = ['quilt', 'model-level'];
   for (const budgetText of options.sweepBudgets ?? []) {
-    try {
-      sweep.push(...(await run(`sweep ${budgetText}`, ['quilt', 'model-level'], budgetText)).summaries);
-    } catch (error) {
-      if (neededBytes(error) === undefined) throw error;
+    if (workspace.budgetBytes(budgetText) < workspace.neededBudgetBytes(sweepPolicies)) {
       notes.push(`sweep: budget ${budgetText} is below what quilt or model-level needs; skipped`);
+      continue;
     }
+    sweep.push(...(await run(`sweep ${budgetText}`, sweepPolicies, budgetText)).summaries);
   }
 
   const policies = byPolicy(main);
@@ -116,8 +115,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
     quiltOverTritonStyle: ratio(fitsPolicies.quilt, fitsPolicies['triton-style']),
     quiltOverUnlimited: ratio(policies.quilt, floorNumbers),
   };
-  for (const p of MANAGED) {
-    if ((policies[p]?.oom ?? 0) > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
+  for (const [p, n] of Object.entries(policies)) {
+    if (isManagedPolicy(p) && n.oom > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
   }
 
   const files = [
@@ -125,21 +124,15 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRep
     ...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }),
     ...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }),
   ];
-  const figures = saveComparisonFigures(main, options.outDir, options.prefix);
-  files.push(...figures.files);
   if (sweep.length > 0) {
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
-    const figure = saveFigure(budgetSweep(sweep, {
-      title: `Latency against the memory budget: ${spec.name} workload, ${main.backend}`,
-    }), options.outDir, `${options.prefix}-budget-sweep`);
-    files.push(...figure.files);
   }
-  if (figures.imageProblem) notes.push(`PNG figures not written (${figures.imageProblem}); the HTML figures were`);
-  return {
+  const report: ReproduceReport = {
     backend: main.backend, device: main.device, workload: spec.name, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,
     sweep: sweep.map((r) => ({ budgetBytes: r.budgetBytes, policy: r.policy, meanLatencyMs: r.meanLatencyMs, p95LatencyMs: r.p95LatencyMs })),
   };
+  return { report, main, sweep };
 }

@@ -7,13 +7,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { QuiltError, oneLine } from '../errors';
-import { CellValue, DataFrame, rowColumns, toFrame } from './frames';
-import { KNOWN_COLUMN_KINDS, REQUEST_COLUMNS, SUMMARY_COLUMNS, TIMELINE_COLUMNS, columnNames } from './columns';
-import { RequestRow, SummaryRow, TimelineRow } from './schema';
+import { QuiltError, oneLine } from '../core/errors';
+import { writeFileAtomic } from '../core/atomic-write';
+import { CellValue, DataFrame, rowColumns, toFrame } from '../core/frames';
+import { KNOWN_COLUMN_KINDS, REQUEST_COLUMNS, SUMMARY_COLUMNS, TIMELINE_COLUMNS, columnNames } from '../core/columns';
+import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 
 /** What the caller says about a run; what it leaves out is written as null. */
 export interface ResultsContext {
@@ -70,26 +70,6 @@ export function toolkitVersion(): string {
       if (pkg.name === 'quilt-toolkit' && pkg.version) return (cachedVersion = pkg.version);
     }
     if (path.dirname(dir) === dir) return (cachedVersion = 'unknown');
-  }
-}
-
-/** Writes `content` to `target` through a temporary file in the same folder and a rename. */
-export function writeFileAtomic(target: string, content: string | Uint8Array): void {
-  const dir = path.dirname(path.resolve(target));
-  fs.mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = fs.openSync(temp, 'wx');
-    try {
-      fs.writeFileSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, target);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
   }
 }
 

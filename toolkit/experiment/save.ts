@@ -1,20 +1,10 @@
 /**
- * Saving an experiment: requests, timeline and summary CSVs (each with its metadata JSON, atomically) and
- * the two comparison figures (latency by policy, memory timeline against the budget) as HTML, plus PNG when
- * headless Chromium is installed.
+ * Saving an experiment's rows: requests, timeline and summary CSVs, each with its metadata JSON, atomically.
+ * (Figures are saved by plot/save.ts.)
  */
-import * as path from 'node:path';
 import { writeResults } from './results-io';
 import { ExperimentResult } from './run';
-import { SummaryRow } from './schema';
-import { latencyByPolicy, memoryTimeline, writeHtml, writeImage } from '../plot';
-import { oneLine } from '../errors';
-
-export interface SavedFiles {
-  readonly files: string[];
-  /** Why PNG figures were not written (no Chromium), if so. */
-  readonly imageProblem?: string;
-}
+import { SummaryRow } from '../core/rows';
 
 /** `base` is a path without extension: writes <base>-requests.csv, -timeline.csv, -summary.csv. */
 export function saveExperimentCsv(result: ExperimentResult, base: string, extra: Record<string, unknown> = {}): string[] {
@@ -41,29 +31,4 @@ export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentRes
     extra: { concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
-}
-
-/** Writes <dir>/<name>.html and, when Chromium is there, <dir>/<name>.png. */
-export function saveFigure(figure: Parameters<typeof writeHtml>[0], dir: string, name: string): SavedFiles {
-  const files = [path.join(dir, `${name}.html`)];
-  writeHtml(figure, files[0]);
-  try {
-    const png = path.join(dir, `${name}.png`);
-    const height = (figure.layout as { height?: number }).height ?? 520;
-    writeImage(figure, png, { width: 1000, height });
-    files.push(png);
-    return { files };
-  } catch (error) {
-    return { files, imageProblem: oneLine(error) };
-  }
-}
-
-export function saveComparisonFigures(result: ExperimentResult, dir: string, prefix: string): SavedFiles {
-  const latency = saveFigure(latencyByPolicy(result.rows, {
-    title: `Latency by policy: ${result.workload.name} workload, ${result.backend}, budget ${(result.budgetBytes / 2 ** 20).toFixed(0)} MiB`,
-  }), dir, `${prefix}-latency`);
-  const timeline = saveFigure(memoryTimeline(result.timeline, {
-    title: `Device memory over time against the budget (${result.backend})`,
-  }), dir, `${prefix}-memory`);
-  return { files: [...latency.files, ...timeline.files], imageProblem: latency.imageProblem ?? timeline.imageProblem };
 }

@@ -89,7 +89,7 @@ test('a chain that computes something else is caught', async () => {
     values: original.values.map((v) => (v.name === 'w_add' ? { ...v, data: weight(8, 99) } : v)),
   }, shapes);
   const plan = propose(altered, fileOrder(altered), { granularity: 'layer' });
-  const feeds = randomFeeds(graph, 3);
+  const feeds = randomFeeds(graph, backend, 3);
   const whole = await (await backend.load(writeModel(graph))).run(feeds);
   const chained = await runChain(await loadChain(backend, build(plan)), feeds);
   const diff = compareOutputs(whole as never, chained as never, ['sig_out', 'tanh_out']);

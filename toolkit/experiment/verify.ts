@@ -53,7 +53,7 @@ export function compareOutputs(whole: Record<string, ort.Tensor>, chained: Recor
 
 export async function verifyPlan(plan: PartitionPlan, backend: Backend, options: { seed?: number; tolerance?: number } = {}): Promise<Verification> {
   const graph: ShapedGraph = plan.graph;
-  const feeds = randomFeeds(graph, options.seed ?? 7);
+  const feeds = randomFeeds(graph, backend, options.seed ?? 7);
   const outputNames = graph.outputs.map((i) => graph.values[i].name);
   const wholeSession = await backend.load(writeModel(graph));
   const whole = (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;

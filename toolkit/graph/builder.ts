@@ -8,7 +8,7 @@
 import {
   AttributeValue, Dim, Graph, Node, OpsetImport, TensorData, Value, ValueKind,
 } from './graph';
-import { DType } from './dtype';
+import { DType } from '../core/dtype';
 
 /** Attribute inputs: numbers are ints and number arrays are ints unless wrapped with `floatAttr`/`floatsAttr`. */
 export type AttrInput = number | readonly number[] | string | readonly string[] | AttributeValue;

@@ -13,7 +13,7 @@
  * A `ShapedGraph` is a Graph whose every value has a known dtype and concrete shape (see `toolkit/shapes/`);
  * the memory analysis and the partitioner take ShapedGraphs only, so a byte count is never a guess.
  */
-import { DType, dtypeByteSize } from './dtype';
+import { DType, dtypeByteSize } from '../core/dtype';
 
 /** A dimension: a number when known, a name (`batch`, `seq`) when symbolic, null when unknown. */
 export type Dim = number | string | null;

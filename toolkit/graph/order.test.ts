@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from './builder';
 import { assertTopologicalOrder, fileOrder, isTopologicalOrder } from './order';
 import { assembleGraph } from './builder';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 function chain(): ReturnType<GraphBuilder['finish']> {
   const b = new GraphBuilder('chain');

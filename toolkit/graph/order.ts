@@ -13,7 +13,7 @@
  * control-flow node's subgraphs read from the outer scope); graph inputs and initializers (producer -1)
  * and omitted optional inputs (-1) impose nothing. A returned order lists every node exactly once.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Graph, Node } from './graph';
 
 /** Node indices whose outputs the node reads (each producer once; may include the node itself on a self-loop). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { GraphBuilder, floatAttr } from './builder';
 import { constantTensor, extractSubgraph } from './subgraph';
 import { Graph, TensorData, valueNamed } from './graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 const f32 = (dims: number[], xs: number[]): TensorData => ({ dtype: 'float32', dims, bytes: new Uint8Array(new Float32Array(xs).buffer) });
 

@@ -13,7 +13,7 @@
  * Invariants: the result is pure data (no protobuf); node names, attributes (opaque ones included),
  * implicit inputs and subgraph weight bytes are kept; every value keeps its name, dtype and shape.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { assembleGraph, PendingNodeLike, PendingValueLike } from './builder';
 import { Graph, Node, TensorData, Value } from './graph';
 

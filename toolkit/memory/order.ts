@@ -3,7 +3,7 @@
  * is the one gate every analysis passes an order through, and `valuesReadBy` what a node reads.
  */
 import { Graph } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { topologicalOrderProblem } from '../graph/order';
 
 /** The distinct values a node reads: its inputs and its implicit (subgraph) inputs; omitted inputs left out. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, assembleGraph, DEFAULT_OPSETS } from '../graph/builder';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { analyzeMemory } from './profile';
 import { fileOrder } from '../graph/order';
 import { bytesTensor, shapeGraph } from './test-support';

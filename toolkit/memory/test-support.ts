@@ -4,8 +4,8 @@
  */
 import { Graph, ShapedGraph, ShapedValue, TensorData, isConcreteShape, elementCount } from '../graph/graph';
 import { GraphBuilder } from '../graph/builder';
-import { dtypeByteSize } from '../graph/dtype';
-import { createRng } from '../prng';
+import { dtypeByteSize } from '../core/dtype';
+import { createRng } from '../core/prng';
 
 /** A uint8 tensor of `bytes` zero bytes (for initializers and Constant weights). */
 export function bytesTensor(bytes: number): TensorData {

@@ -2,7 +2,7 @@
  * Progress of a long loop: in a notebook, one output that updates in place (a bar and a count); elsewhere,
  * a compact line on stderr at every tenth of the way and at the end.
  */
-import { updatingDisplay } from './display';
+import { updatingDisplay } from '../plot/display';
 
 export interface Progress {
   /** Counts `steps` more items done (default 1), with an optional note (e.g. the current model). */

@@ -6,7 +6,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { AttributeValue } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { ExternalDataReader } from './external-data';
 import { int64ToNumber, numberToInt64 } from './int64';
 import { tensorFromProto, tensorToProto } from './tensor';

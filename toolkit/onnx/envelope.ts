@@ -6,7 +6,7 @@
  * ModelProto does not have, or the wrong wire type for it, means not ONNX; a varint or a body that runs past
  * the end of the bytes means truncated; a walk that ends cleanly must have seen a graph field.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;

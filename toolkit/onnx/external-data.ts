@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 export class ExternalDataReader {
   private readonly open = new Map<string, { fd: number; size: number }>();

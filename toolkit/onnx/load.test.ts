@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { valueNamed } from '../graph/graph';
 import { loadModel } from './load';
 import { writeModel } from './write';

@@ -19,9 +19,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 import { assembleGraph, PendingNodeLike, PendingValueLike } from '../graph/builder';
-import { DType } from '../graph/dtype';
+import { DType } from '../core/dtype';
 import { AttributeValue, Dim, Graph, OpsetImport } from '../graph/graph';
 import { fileOrder } from '../graph/order';
 import { constantTensor } from '../graph/subgraph';

@@ -5,8 +5,8 @@
  * referenced, not copied.
  */
 import { onnx } from 'onnx-proto';
-import { QuiltError } from '../errors';
-import { DType, dtypeByteSize, dtypeFromOnnx, dtypeToOnnx } from '../graph/dtype';
+import { QuiltError } from '../core/errors';
+import { DType, dtypeByteSize, dtypeFromOnnx, dtypeToOnnx } from '../core/dtype';
 import { elementCount, TensorData } from '../graph/graph';
 import { ExternalDataReader } from './external-data';
 import { int64ToBigInt, int64ToNumber, numberToInt64 } from './int64';

@@ -14,8 +14,8 @@
  * 21-22: 10, 23+: 11); the opsets are the graph's.
  */
 import { onnx } from 'onnx-proto';
-import { QuiltError } from '../errors';
-import { dtypeToOnnx } from '../graph/dtype';
+import { QuiltError } from '../core/errors';
+import { dtypeToOnnx } from '../core/dtype';
 import { Graph, Value } from '../graph/graph';
 import { fileOrder } from '../graph/order';
 import { attributeToProto } from './attributes';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { ShapedGraph } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { bytesTensor, randomDag, shapeGraph } from '../memory/test-support';

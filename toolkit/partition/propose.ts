@@ -13,12 +13,13 @@
  *             produced at step p and last read at step q is a cut exactly when a boundary lies in (p, q]; it is
  *             charged once, to the range that produces it, as crossing(i, j) = bytes produced in [i, j) and read at
  *             or after j (a Fenwick tree over production steps holding the values still read at or after j).
+ * With `clamp`, a quilt threshold below the smallest feasible one is raised to it (else a QuiltError).
  * (4) describe the plan: tasks (nodes, inputs, outputs, weights, demand), cut tensors, pool plan.
  * Invariants (checked by `validate`): ranges cover the order once, in order; quilt demands <= threshold.
  */
 import { ShapedGraph } from '../graph/graph';
-import { QuiltError } from '../errors';
-import { formatBytes } from '../units';
+import { QuiltError } from '../core/errors';
+import { formatBytes } from '../core/units';
 import { analyzeMemory } from '../memory/profile';
 import { DemandModel, demandModel, feasibleEnds, rangeDemand } from './demand';
 import { CutTensor, Granularity, PartitionPlan, Task } from './plan';
@@ -31,6 +32,11 @@ export interface ProposeOptions {
   readonly threshold?: number | string;
   /** Alignment of pool slots in bytes (default 1). */
   readonly poolAlignment?: number;
+  /**
+   * `quilt` only: a threshold below the smallest feasible one (the largest demand of one operator alone) is
+   * raised to it instead of being an error. The plan's `thresholdBytes` is the threshold used.
+   */
+  readonly clamp?: boolean;
 }
 
 /** A half-open range of steps [start, end). */
@@ -52,8 +58,9 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
       if (options.threshold === undefined) {
         throw new QuiltError(`model '${graph.name}': granularity 'quilt' needs a threshold (bytes, e.g. 64MiB, or a percentage of the peak, e.g. 50%)`);
       }
-      const threshold = parseThreshold(options.threshold, analyzeMemory(graph, order).peakBytes);
+      const asked = parseThreshold(options.threshold, analyzeMemory(graph, order).peakBytes);
       const tightest = tightestStep(model);
+      const threshold = options.clamp === true && tightest !== undefined ? Math.max(asked, tightest.demandBytes) : asked;
       if (tightest !== undefined && tightest.demandBytes > threshold) {
         const node = graph.nodes[order[tightest.step]];
         throw new QuiltError(
@@ -70,6 +77,11 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
 
 function describeBytes(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
+}
+
+/** The smallest threshold at which a quilt plan exists: the largest demand of one operator alone (0 for none). */
+export function smallestFeasibleThreshold(graph: ShapedGraph, order: readonly number[]): number {
+  return tightestStep(demandModel(graph, order))?.demandBytes ?? 0;
 }
 
 /** The step whose node alone demands the most (the first such step), or undefined for an empty order. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { parseThreshold } from './threshold';
 
 test('thresholds in bytes, with units, and as a percentage of the peak', () => {

@@ -13,7 +13,7 @@
  *      with no two slots alive together sharing an address; poolBytes covers every slot and is at most
  *      noReuseBytes, the sum of slot sizes.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { checkOrder } from '../memory/order';
 import { demandModel, rangeDemand } from './demand';
 import { PartitionPlan } from './plan';

@@ -14,6 +14,10 @@ export interface BudgetSweepRow {
 
 export interface BudgetSweepOptions {
   title?: string;
+  /** Largest budget on the left (the budget shrinks to the right). */
+  shrinking?: boolean;
+  /** Latency on a log axis (for policies an order of magnitude apart). */
+  logLatency?: boolean;
 }
 
 export function budgetSweep(input: RowsOrFrame<BudgetSweepRow>, options: BudgetSweepOptions = {}): Figure {
@@ -30,8 +34,8 @@ export function budgetSweep(input: RowsOrFrame<BudgetSweepRow>, options: BudgetS
   return {
     data,
     layout: baseLayout(options.title, {
-      xaxis: axisTitle('Memory budget (MiB)'),
-      yaxis: { ...axisTitle('Latency (ms)'), rangemode: 'tozero' },
+      xaxis: { ...axisTitle('Memory budget (MiB)'), ...(options.shrinking ? { autorange: 'reversed' } : {}) },
+      yaxis: options.logLatency ? { ...axisTitle('Latency (ms, log scale)'), type: 'log' } : { ...axisTitle('Latency (ms)'), rangemode: 'tozero' },
     }),
   };
 }

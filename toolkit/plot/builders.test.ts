@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
-import { TimelineRow } from '../experiment/schema';
-import { toFrame } from '../experiment/frames';
+import { QuiltError } from '../core/errors';
+import { TimelineRow } from '../core/rows';
+import { toFrame } from '../core/frames';
 import { Figure, Trace } from './figure';
 import { LatencyRow, latencyByPolicy } from './latency-by-policy';
 import { latencyCdf } from './latency-cdf';

@@ -3,7 +3,7 @@
  * offline, in any browser, years from now).
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic } from '../experiment/results-io';
+import { writeFileAtomic } from '../core/atomic-write';
 import { Figure } from './figure';
 import { newPlotScript, plotlyBundleSource } from './plotly-bundle';
 

@@ -11,3 +11,4 @@ export { show, describeFigure } from './show';
 export { showTable, tableHtml, TableOptions } from './table';
 export { writeHtml, standaloneHtml } from './html';
 export { writeImage, renderImage, ImageFormat, ImageOptions } from './image';
+export { saveFigure, saveComparisonFigures, saveReproduceFigures, SavedFiles } from './save';

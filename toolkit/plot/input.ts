@@ -2,8 +2,8 @@
  * What figure builders accept: the toolkit's rows or a DataFrame of them. Checks that the columns a figure
  * needs are there, so a wrong table fails with a one-line QuiltError instead of an empty plot.
  */
-import { QuiltError } from '../errors';
-import { DataFrame, rowsOf } from '../experiment/frames';
+import { QuiltError } from '../core/errors';
+import { DataFrame, rowsOf } from '../core/frames';
 
 export type RowsOrFrame<T extends object> = readonly T[] | DataFrame;
 

@@ -3,7 +3,7 @@
  * p95 (mode 'bar', the default), or one box per policy (mode 'box'). Requests that failed (oom, error) have no
  * meaningful latency; their count shows in the bar's hover text.
  */
-import { RequestRow } from '../experiment/schema';
+import { RequestRow } from '../core/rows';
 import { Figure, axisTitle, baseLayout, colorAt } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
 import { mean, quantile } from './stats';

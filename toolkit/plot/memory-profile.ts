@@ -2,7 +2,7 @@
  * A model's memory profile: live activation bytes (MiB) at each operator step of its order, one bar per step,
  * with the peak marked and labelled with its operator.
  */
-import { MemoryProfileRow } from '../experiment/columns';
+import { MemoryProfileRow } from '../core/columns';
 import { Figure, axisTitle, baseLayout, toMiB } from './figure';
 import { RowsOrFrame, figureRows } from './input';
 

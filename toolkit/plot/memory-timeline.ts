@@ -3,8 +3,8 @@
  * the budget as a dashed line, and a red x at each instant a request ran out of memory. One panel for one
  * policy (pick it with `policy`), or one panel per policy stacked vertically when the rows hold several.
  */
-import { QuiltError } from '../errors';
-import { TimelineRow } from '../experiment/schema';
+import { QuiltError } from '../core/errors';
+import { TimelineRow } from '../core/rows';
 import { Figure, Trace, axisTitle, baseLayout, toMiB } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { chromiumPath } from './chromium';
 import { Figure } from './figure';
 import { writeHtml } from './html';

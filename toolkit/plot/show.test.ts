@@ -4,7 +4,7 @@ import { fakeKernel } from '../notebook/fake-kernel.test-helper';
 import { latencyByPolicy } from './latency-by-policy';
 import { show } from './show';
 import { showTable, tableHtml } from './table';
-import { toFrame } from '../experiment/frames';
+import { toFrame } from '../core/frames';
 
 const figure = latencyByPolicy([{ policy: 'quilt', latencyMs: 5, status: 'ok' }]);
 

@@ -4,7 +4,7 @@
  * draws into it. The HTML runs the same way when the executed notebook is exported by nbconvert. Outside a
  * notebook, it prints a one-line note instead.
  */
-import { notebookDisplay } from '../notebook/display';
+import { notebookDisplay } from './display';
 import { Figure } from './figure';
 import { figureDivHtml, plotlyScriptTag } from './html';
 

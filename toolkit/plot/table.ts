@@ -2,8 +2,8 @@
  * showTable(frame or rows): a table in the notebook as HTML (danfojs has no HTML output), the first
  * `maxRows` rows and a line saying how many were left out. Outside a notebook it prints with console.table.
  */
-import { DataFrame, rowColumns, rowsOf } from '../experiment/frames';
-import { notebookDisplay } from '../notebook/display';
+import { DataFrame, rowColumns, rowsOf } from '../core/frames';
+import { notebookDisplay } from './display';
 
 export interface TableOptions {
   /** Rows shown at most (default 20). */

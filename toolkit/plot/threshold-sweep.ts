@@ -2,7 +2,7 @@
  * What a threshold does to a partition: the number of tasks (left axis) and the pool bytes (right axis, MiB,
  * dashed) against the threshold (MiB), one colour per model; cut bytes are in the hover text of the pool.
  */
-import { ThresholdSweepRow } from '../experiment/columns';
+import { ThresholdSweepRow } from '../core/columns';
 import { Figure, Trace, axisTitle, baseLayout, colorAt, toMiB } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
 

@@ -16,6 +16,11 @@ export interface TensorHandle {
   release?(): void;
 }
 
+/** The element arrays a tensor can be made from (by `Backend.tensor`). */
+export type TensorArray =
+  | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
+  | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+
 export interface SessionOptions {
   /**
    * Keep outputs on the device (for the pool) instead of copying them to host memory: all of them (true) or
@@ -37,6 +42,10 @@ export interface Backend {
   readonly device: string;
   /** Whether the device is separate from host memory (weights and inputs must be uploaded). */
   readonly hasDeviceMemory: boolean;
+  /** How many tasks it can run at once (the scheduler's default concurrency). */
+  readonly concurrency: number;
+  /** The one tensor factory: a host tensor of `type` ('float32', 'int64', ...) that this backend's sessions accept. */
+  tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle;
   load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
   /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
   close?(): Promise<void>;

@@ -20,9 +20,10 @@
  */
 import * as os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Backend, Session, SessionOptions, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
 import { Lane } from './lane';
 import { LaneHome, LaneTensor } from './lane-tensor';
+import { ortTensor } from './ort-tensor';
 import { LaneFault, WireFeed, WireTensor, WorkerReply } from './worker-protocol';
 
 export interface CpuBackendOptions {
@@ -95,20 +96,21 @@ export class CpuBackend implements Backend, LaneHome {
   private nextTensor = 1;
   private closed = false;
 
+  /** One task per lane. */
+  get concurrency(): number {
+    return this.lanes;
+  }
+
+  tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
+    return ortTensor(type, data, dims);
+  }
+
   constructor(options: CpuBackendOptions = {}) {
     const cores = os.cpus().length;
     this.lanes = Math.max(1, Math.floor(options.lanes ?? cores));
     this.threads = Math.max(1, Math.floor(options.threadsPerLane ?? cores / this.lanes));
     this.heapLimitMb = options.laneHeapLimitMb;
     this.device = `cpu: ${os.cpus()[0]?.model ?? 'unknown'}, ${cores} cores, ${this.lanes} lanes x ${this.threads} threads`;
-  }
-
-  /** How many tasks can run at once: one per lane. */
-  get concurrency(): number { return this.lanes; }
-
-  /** A host tensor (its data is cloned into a lane when fed; the caller keeps it). */
-  tensor(type: string, data: ArrayBufferView | readonly string[], dims: readonly number[]): TensorHandle {
-    return new ort.Tensor(type as 'float32', data as Float32Array, dims);
   }
 
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {

@@ -8,7 +8,7 @@
  * Costs can also be declared per model on the backend (`declareCost`), and faults injected per model task
  * (`failOn`), so a test can build its models once and vary costs and faults.
  */
-import { Backend, Session, SessionOptions, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
 
 export interface FakeTensorSpec {
   readonly name: string;
@@ -34,6 +34,8 @@ export interface FakeBackendOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Whether to behave as a device with its own memory (default false). */
   readonly hasDeviceMemory?: boolean;
+  /** Tasks it runs at once (default 2). */
+  readonly concurrency?: number;
 }
 
 export function encodeFakeModel(spec: FakeModelSpec): Uint8Array {
@@ -52,6 +54,7 @@ export class FakeBackend implements Backend {
   readonly name = 'fake' as const;
   readonly device = 'fake: no device';
   readonly hasDeviceMemory: boolean;
+  readonly concurrency: number;
   /** Runs started, over all sessions. */
   runs = 0;
   /** Sessions loaded and not disposed. */
@@ -63,6 +66,14 @@ export class FakeBackend implements Backend {
   constructor(options: FakeBackendOptions = {}) {
     this.sleep = options.sleep ?? (() => Promise.resolve());
     this.hasDeviceMemory = options.hasDeviceMemory ?? false;
+    this.concurrency = options.concurrency ?? 2;
+  }
+
+  /** A shape-only handle: the fake sessions read dims and type, never data. */
+  tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (data.length !== count) throw new Error(`fake tensor: ${data.length} elements for dims [${dims.join(', ')}]`);
+    return { type, dims: [...dims], location: 'cpu' };
   }
 
   /** Declares run times for a model's tasks: one number for every task, or one per task index. */

@@ -1,11 +1,11 @@
 /**
  * Seeded random inputs for any graph: floats uniform in [-1, 1); integers in a range that is valid where the
  * input indexes a table (a `Gather` on a weight: token ids stay below the vocabulary size), else [0, 4);
- * booleans at random. Returned as onnxruntime CPU tensors keyed by input name.
+ * booleans at random. Made by the backend's tensor factory (`Backend.tensor`), keyed by input name.
  */
-import * as ort from 'onnxruntime-node';
 import { ShapedGraph, elementCount } from '../graph/graph';
-import { createRng } from '../prng';
+import { Backend, TensorArray, TensorHandle } from './backend';
+import { createRng } from '../core/prng';
 
 /** The exclusive upper bound for an integer input: the gathered dimension when it indexes a weight. */
 function integerBound(graph: ShapedGraph, valueIndex: number): number {
@@ -23,30 +23,47 @@ function integerBound(graph: ShapedGraph, valueIndex: number): number {
   return Number.isFinite(bound) ? bound : 4;
 }
 
-export function randomFeeds(graph: ShapedGraph, seed = 1): Record<string, ort.Tensor> {
+/** What makes tensors: a backend (its `tensor`), or anything with the same factory. */
+export type TensorFactory = Pick<Backend, 'tensor'>;
+
+export function randomFeeds(graph: ShapedGraph, factory: TensorFactory, seed = 1): Record<string, TensorHandle> {
   const rng = createRng(seed);
   const random = () => rng.next();
-  const feeds: Record<string, ort.Tensor> = {};
+  const feeds: Record<string, TensorHandle> = {};
   for (const i of graph.inputs) {
     const v = graph.values[i];
     const n = elementCount(v.shape);
-    const dims = [...v.shape];
+    let data: TensorArray;
     switch (v.dtype) {
-      case 'float32': feeds[v.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, () => random() * 2 - 1), dims); break;
-      case 'float64': feeds[v.name] = new ort.Tensor('float64', Float64Array.from({ length: n }, () => random() * 2 - 1), dims); break;
+      case 'float32': data = Float32Array.from({ length: n }, () => random() * 2 - 1); break;
+      case 'float64': data = Float64Array.from({ length: n }, () => random() * 2 - 1); break;
       case 'int64': {
         const bound = integerBound(graph, i);
-        feeds[v.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(random() * bound))), dims);
+        data = BigInt64Array.from({ length: n }, () => BigInt(Math.floor(random() * bound)));
         break;
       }
       case 'int32': {
         const bound = integerBound(graph, i);
-        feeds[v.name] = new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(random() * bound)), dims);
+        data = Int32Array.from({ length: n }, () => Math.floor(random() * bound));
         break;
       }
-      case 'bool': feeds[v.name] = new ort.Tensor('bool', Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)), dims); break;
+      case 'bool': data = Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)); break;
       default: throw new Error(`random inputs of type ${v.dtype} (input '${v.name}') are not supported`);
     }
+    feeds[v.name] = factory.tensor(v.dtype, data, v.shape);
+  }
+  return feeds;
+}
+
+/** Zero-filled tensors for the named values of a graph (e.g. to warm a session up). */
+export function zeroFeeds(graph: ShapedGraph, names: readonly string[], factory: TensorFactory): Record<string, TensorHandle> {
+  const feeds: Record<string, TensorHandle> = {};
+  for (const name of names) {
+    const v = graph.values[graph.valueByName.get(name)!];
+    const n = elementCount(v.shape);
+    const data = v.dtype === 'int64' ? new BigInt64Array(n) : v.dtype === 'int32' ? new Int32Array(n)
+      : v.dtype === 'bool' || v.dtype === 'uint8' ? new Uint8Array(n) : v.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    feeds[name] = factory.tensor(v.dtype, data, v.shape);
   }
   return feeds;
 }

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { checkBackend, openBackend } from './ort-backend';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 
 function addOneModel(): Uint8Array {
   const b = new GraphBuilder('add-one');

@@ -10,8 +10,9 @@
  */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { QuiltError, oneLine } from '../errors';
-import { Backend, BackendName, Session, SessionOptions, TensorHandle } from './backend';
+import { QuiltError, oneLine } from '../core/errors';
+import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { ortTensor } from './ort-tensor';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from './cpu-backend';
@@ -58,7 +59,13 @@ class OrtSession implements Session {
 /** webgpu and cuda: sessions in this process (their tensors may live on the GPU, which threads cannot share). */
 class GpuBackend implements Backend {
   readonly hasDeviceMemory = true;
+  /** Two tasks at once: one's copies overlap the other's compute. */
+  readonly concurrency = 2;
   constructor(readonly name: 'webgpu' | 'cuda', readonly device: string) {}
+
+  tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
+    return ortTensor(type, data, dims);
+  }
 
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -133,9 +140,4 @@ export async function checkBackend(name: Exclude<BackendName, 'fake'>): Promise<
   } catch (error) {
     return oneLine(error).slice(0, 200);
   }
-}
-
-/** Default number of tasks to run at once: the CPU backend's lanes; two on a GPU (copies overlap compute). */
-export function defaultConcurrency(backend: Backend): number {
-  return backend instanceof CpuBackend ? backend.lanes : 2;
 }

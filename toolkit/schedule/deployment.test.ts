@@ -42,5 +42,7 @@ test('tensorBytes multiplies dims by the element size', () => {
   assert.equal(tensorBytes({ dims: [2, 3], type: 'float32' }), 24);
   assert.equal(tensorBytes({ dims: [1, 128], type: 'int64' }), 1024);
   assert.equal(tensorBytes({ dims: [4], type: 'float16' }), 8);
-  assert.equal(tensorBytes({ dims: [4], type: 'string' }), 0);
+  // A string element counts its reference (core/dtype.ts, the one table); an unknown type counts nothing.
+  assert.equal(tensorBytes({ dims: [4], type: 'string' }), 32);
+  assert.equal(tensorBytes({ dims: [4], type: 'complex64' }), 0);
 });

@@ -6,6 +6,7 @@
  * request's inputs and the outputs of its earlier tasks; its `outputNames` join that set. Outputs named in
  * `Deployment.outputNames` are the model's results; every other output is a cut tensor.
  */
+import { elementBytesOf } from '../core/dtype';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { Session, TensorHandle } from '../runtime/backend';
 
@@ -87,14 +88,9 @@ export function maxTaskDemand(deployment: Deployment): number {
   return max;
 }
 
-const ELEMENT_BYTES: Readonly<Record<string, number>> = {
-  float32: 4, float16: 2, bfloat16: 2, float64: 8,
-  int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
-};
-
-/** Bytes of a tensor handle from its dims and element type (0 for types without a fixed size, e.g. string). */
+/** Bytes of a tensor handle from its dims and element type (core/dtype.ts's table; 0 for an unknown type). */
 export function tensorBytes(handle: TensorHandle): number {
-  const size = ELEMENT_BYTES[handle.type] ?? 0;
+  const size = elementBytesOf(handle.type) ?? 0;
   let n = size;
   for (const d of handle.dims) n *= d;
   return n;

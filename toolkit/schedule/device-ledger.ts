@@ -10,13 +10,14 @@
  *
  * Operations: `tryReserve` (managed: all or nothing, never past the capacity), `forceReserve` (unmanaged: when
  * even eviction cannot make room it reports an overflow and holds nothing, as a failed GPU allocation),
+ * `admit` (what the scheduler calls: one of the two, as the policy says, with an overflow's bytes),
  * `release` (a task's activations; its weights stay cached), `releasePool`, `evictUnusedWeights`.
  *
  * Invariants: total = weights + activations + pool; after `tryReserve` total <= capacity; a weight entry in
  * use is never evicted; every change appends one timeline sample (an overflow appends the attempted total,
  * marked with the request id, then the unchanged total).
  */
-import { TimelineRow } from '../experiment/schema';
+import { TimelineRow } from '../core/rows';
 
 /** What one task asks of the device when it is admitted. */
 export interface Reservation {
@@ -37,6 +38,11 @@ export interface Ticket {
   /** True when the weights were not resident and had to be brought in (a cache miss). */
   readonly weightsLoaded: boolean;
 }
+
+/** An admission the ledger holds, or (unmanaged only) the overflow that refused it. */
+export type Admitted =
+  | { readonly ticket: Ticket }
+  | { readonly ticket: undefined; readonly additionalBytes: number; readonly freeBytes: number; readonly capacityBytes: number };
 
 export interface ForceResult {
   /** Undefined when the reservation overflowed the capacity (nothing is held then). */
@@ -93,11 +99,6 @@ export class DeviceLedger {
     return [...this.weights.entries()].sort((a, b) => a[1].lastUse - b[1].lastUse).map(([key]) => key);
   }
 
-  /** Pool bytes the request holds (0 when none). */
-  poolOf(requestId: number): number {
-    return this.pools.get(requestId) ?? 0;
-  }
-
   /** Bytes the reservation adds to the device: its weights unless resident, its activations and its pool. */
   additionalBytes(r: Reservation): number {
     const weights = r.weightsKey !== '' && this.weights.has(r.weightsKey) ? 0 : r.weightBytes;
@@ -129,6 +130,24 @@ export class DeviceLedger {
     this.sample(r.requestId, attempted);
     this.sample(-1);
     return { ticket: undefined, overflowed: true };
+  }
+
+  /**
+   * Holds a reservation a policy admitted. `enforceBudget` (managed policies): it must fit, since the policy
+   * asked `fits` first; not fitting is a bug in the policy (Error). Otherwise the allocation is forced, and an
+   * overflow is recorded and returned with its bytes (the request goes out of memory).
+   */
+  admit(r: Reservation, enforceBudget: boolean): Admitted {
+    if (enforceBudget) {
+      const ticket = this.tryReserve(r);
+      if (ticket === undefined) throw new Error(`ledger: request ${r.requestId} was admitted but does not fit`);
+      return { ticket };
+    }
+    const freeBytes = this.freeBytes;
+    const additionalBytes = this.additionalBytes(r);
+    const forced = this.forceReserve(r);
+    return forced.ticket !== undefined ? { ticket: forced.ticket }
+      : { ticket: undefined, additionalBytes, freeBytes, capacityBytes: this.capacityBytes };
   }
 
   /** Ends a task: frees its activations; its weights stay cached, unused once no other task holds them. */

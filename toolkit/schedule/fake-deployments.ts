@@ -11,7 +11,7 @@
 import { Granularity } from '../partition/plan';
 import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend';
 import { TensorHandle } from '../runtime/backend';
-import { Rng } from '../prng';
+import { Rng } from '../core/prng';
 import { DeployedTask, Deployment } from './deployment';
 
 export interface FakeLayer {

@@ -50,17 +50,23 @@ export interface Policy {
   readonly granularity: Granularity;
   /** Whether cut tensors stay on the device in a pool unless the run says otherwise. */
   readonly defaultPool: boolean;
-  /** True: the loop holds reservations with `tryReserve`. False (unmanaged): with `forceReserve`. */
+  /**
+   * Whether the policy is managed: it admits only what fits, so it never goes out of memory (the ledger holds
+   * its reservations with `tryReserve`). False (unmanaged): allocations are forced and may overflow.
+   */
   readonly enforcesBudget: boolean;
+  /**
+   * True when `start` reserves every model's memory for the whole run (triton-style): whether the workload fits
+   * is decided there (PolicyCannotStartError), not by the per-request budget rule of budget.ts.
+   */
+  readonly reservesAtStart: boolean;
   /** Number of ready tasks waiting. */
   readonly size: number;
-  /** Called once before the loop starts; throws QuiltError when the policy cannot set up (e.g. loading fails). */
+  /** Called once before the loop starts; throws PolicyCannotStartError when it cannot set up (e.g. loading fails). */
   start(context: PolicyContext): void;
   enqueue(ready: ReadyTask): void;
   /** Removes and returns the next task to run with its reservation, or undefined when none should run now. */
   next(device: DeviceView): Admission | undefined;
-  /** A task the policy admitted has ended (successfully or not). */
-  onTaskDone(ready: ReadyTask): void;
   /** A request has ended (ok, oom or error); the policy forgets it. */
   onRequestEnd(requestId: number): void;
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeBackend } from '../runtime/fake-backend';
-import { createRng, Rng } from '../prng';
+import { createRng, Rng } from '../core/prng';
 import { VirtualClock } from './clock';
 import { Deployment, maxTaskDemand } from './deployment';
 import { FakeModel, fakeDeployment, fakeInputs, randomFakeModel } from './fake-deployments';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
-import { RequestRow } from '../experiment/schema';
+import { QuiltError } from '../core/errors';
+import { BudgetTooSmallError, PolicyCannotStartError } from '../core/memory-errors';
+import { RequestRow } from '../core/rows';
 import { FakeBackend } from '../runtime/fake-backend';
 import { VirtualClock } from './clock';
 import { Deployment } from './deployment';
@@ -157,13 +158,21 @@ test('unmanaged fails requests with oom under a small budget and memory returns'
   assert.equal(result.timeline[result.timeline.length - 1].totalBytes, 0);
 });
 
-test('triton-style fails to load when the models do not fit together', async () => {
-  const { backend } = await setup(createPolicy('triton-style'));
+test('triton-style fails to load when the models do not fit together, before any task runs', async () => {
+  // Instances: a = 50 KiB weights + 40 KiB peak activations = 90 KiB; b = 85 + 50 = 135 KiB (one task: no pool).
+  // Under 200 KiB, a loads first and leaves 110 KiB, less than b's 135 KiB.
+  let used: Setup | undefined;
   await assert.rejects(
-    runPolicy('triton-style', 200 * KiB),
-    (e: unknown) => e instanceof QuiltError && /triton-style: failed to load model 'b'/.test(e.message),
+    runPolicy('triton-style', 200 * KiB, 8, 2, (s) => { used = s; }),
+    (e: unknown) => e instanceof PolicyCannotStartError && e.policy === 'triton-style' && e.model === 'b'
+      && e.neededBytes === 135 * KiB && e.freeBytes === 110 * KiB && e.budgetBytes === 200 * KiB,
   );
-  assert.equal(backend.runs, 0);
+  assert.ok(used !== undefined);
+  assert.equal(used.backend.runs, 0);
+  // One byte less than both instances together still fails; exactly both together loads and runs.
+  await assert.rejects(runPolicy('triton-style', 225 * KiB - 1), PolicyCannotStartError);
+  const { result } = await runPolicy('triton-style', 225 * KiB);
+  assert.equal(result.summary.completed, 8);
 });
 
 test('triton-style serves one request per model at a time, in arrival order per model', async () => {
@@ -187,6 +196,23 @@ test('a session that throws fails only its request, with the error in its row', 
   assert.ok(s.backend.runs > 0);
 });
 
+test('a budget of exactly the largest task demand plus its pool runs; one byte less is refused', async () => {
+  const policy = createPolicy('quilt');
+  const s = await setup(policy);
+  const result = await runSchedule({
+    requests: requestsFor(MODELS, 4, 1), deployments: s.deployments, backend: s.backend, clock: s.clock,
+    policy, budgetBytes: (90 + 24) * KiB, concurrency: 2,
+  });
+  assert.equal(result.summary.completed, 4);
+  const again = createPolicy('quilt');
+  const t = await setup(again);
+  await assert.rejects(runSchedule({
+    requests: requestsFor(MODELS, 4, 1), deployments: t.deployments, backend: t.backend, clock: t.clock,
+    policy: again, budgetBytes: (90 + 24) * KiB - 1, concurrency: 2,
+  }), BudgetTooSmallError);
+  assert.equal(t.backend.runs, 0);
+});
+
 test('a budget below the largest task demand is refused before anything runs', async () => {
   const policy = createPolicy('quilt');
   const s = await setup(policy);
@@ -195,8 +221,8 @@ test('a budget below the largest task demand is refused before anything runs', a
       requests: requestsFor(MODELS, 4, 1), deployments: s.deployments, backend: s.backend, clock: s.clock,
       policy, budgetBytes: 60 * KiB, concurrency: 2,
     }),
-    (e: unknown) => e instanceof QuiltError && e.message === 'budget 60.0 KiB is smaller than the largest task ' +
-      "demand: model 'b' task 1 (quilt) needs 90.0 KiB plus its request's pool of 24.0 KiB",
+    (e: unknown) => e instanceof BudgetTooSmallError && e.neededBytes === (90 + 24) * KiB && e.budgetBytes === 60 * KiB
+      && e.model === 'b' && e.policy === 'quilt' && !e.message.includes('\n'),
   );
   assert.equal(s.backend.runs, 0);
 });

@@ -2,14 +2,15 @@
  * The scheduler: one event loop that runs a workload's requests under any policy on any backend.
  *
  * Stages:
- *  1. Check the inputs before anything runs (QuiltError): every request's model is deployed, the concurrency
- *     is a positive integer, and the budget holds the largest task demand of every deployed model used
- *     (plus its pool when the pool is on), so that one request alone always fits.
- *  2. Start the policy (Triton-style loads its instances here), schedule the arrivals on the clock (open
- *     loop: at their arrival times; closed loop: the first N at time 0, then one per ended request).
- *  3. Loop: while a worker is free, ask the policy for the next admission and hold its reservation in the
- *     ledger (`tryReserve`; `forceReserve` for a policy that does not enforce the budget: an overflow fails
- *     that request with 'oom'); start the task (`Session.run`, async). Then wait for the next event:
+ *  1. Start the policy (triton-style loads its instances here: PolicyCannotStartError when they do not fit),
+ *     then check the inputs before anything runs (QuiltError): every request's model is deployed, the
+ *     concurrency is a positive integer, and the budget holds what one request needs (budget.ts's rule:
+ *     BudgetTooSmallError otherwise).
+ *  2. Schedule the arrivals on the clock (open loop: at their arrival times; closed loop: the first N at
+ *     time 0, then one per ended request).
+ *  3. Loop: while a worker is free, ask the policy for the next admission and have the ledger hold it
+ *     (`admit`: a refusal, which only an unmanaged policy can meet, fails that request with 'oom'); start
+ *     the task (`Session.run`, async). Then wait for the next event:
  *       arrival    -> the request's first task is ready (enqueued in the policy);
  *       completion -> the task's memory returns to the ledger; on error the request fails with the message;
  *                     otherwise its outputs join the request's tensors and its next task is enqueued, or
@@ -18,22 +19,24 @@
  *  4. Unload (Triton's instances, cached weights), so the ledger ends at zero; summarize.
  *
  * Data between tasks: the outputs of a task are kept as the handles the session returned, and later tasks
- * are fed by name. Transfer bytes counted per request: on a backend with device memory, the request's inputs,
- * the weights uploaded on a cache miss, and the model's outputs; with the pool off, every cut tensor twice
- * (device -> host -> device). On a backend without device memory (cpu) nothing is counted: nothing moves. Which sessions write to the host is the business of whoever loaded them.
+ * are fed by name. Transfer bytes per request are counted by transfers.ts. Which sessions write to the host
+ * is the business of whoever loaded them.
  *
  * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
  * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
  */
-import { QuiltError, oneLine } from '../errors';
-import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../experiment/schema';
+import { QuiltError, oneLine } from '../core/errors';
+import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend, TensorHandle } from '../runtime/backend';
-import { formatBytes } from '../units';
+import { formatBytes } from '../core/units';
+import { budgetNeed, checkBudget } from './budget';
 import { Clock } from './clock';
-import { DeployedTask, Deployment, maxTaskDemand, tensorBytes } from './deployment';
+import { DeployedTask, Deployment } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
+import { EventQueue } from './event-queue';
 import { Admission, Policy, ReadyTask } from './policy';
 import { summarize } from './summary';
+import { TransferMeter } from './transfers';
 
 export type Feeds = Record<string, TensorHandle>;
 
@@ -103,28 +106,6 @@ type LoopEvent =
       readonly error?: string;
     };
 
-/** Events pushed by timers and finished tasks, taken one at a time by the loop. */
-class EventQueue<E> {
-  private readonly items: E[] = [];
-  private waiter: ((event: E) => void) | undefined;
-
-  push(event: E): void {
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter(event);
-    } else {
-      this.items.push(event);
-    }
-  }
-
-  take(): Promise<E> {
-    const first = this.items.shift();
-    if (first !== undefined) return Promise.resolve(first);
-    return new Promise((resolve) => { this.waiter = resolve; });
-  }
-}
-
 /** Runs the requests to their ends and returns their rows, the ledger timeline and a summary. */
 export async function runSchedule(options: ScheduleOptions): Promise<ScheduleResult> {
   const loop = new SchedulerLoop(options);
@@ -155,23 +136,11 @@ export function checkScheduleInputs(options: ScheduleOptions): void {
     if (d.tasks.length === 0) throw new QuiltError(`model '${r.model}': its deployment has no tasks`);
     used.add(r.model);
   }
-  let worst: { model: string; task: number; demand: number; pool: number } | undefined;
-  for (const name of used) {
+  const need = budgetNeed([...used].map((name) => {
     const d = deployments.get(name) as Deployment;
-    const demand = maxTaskDemand(d);
-    const poolBytes = pool && d.tasks.length > 1 ? d.poolBytes : 0;
-    if (worst === undefined || demand + poolBytes > worst.demand + worst.pool) {
-      worst = { model: name, task: d.tasks.findIndex((t) => t.demandBytes === demand), demand, pool: poolBytes };
-    }
-  }
-  if (worst !== undefined && worst.demand + worst.pool > budgetBytes) {
-    const d = deployments.get(worst.model) as Deployment;
-    throw new QuiltError(
-      `budget ${formatBytes(budgetBytes)} is smaller than the largest task demand: model '${worst.model}' task ` +
-        `${worst.task} (${d.granularity}) needs ${formatBytes(worst.demand)}` +
-        (worst.pool > 0 ? ` plus its request's pool of ${formatBytes(worst.pool)}` : ''),
-    );
-  }
+    return { model: name, taskDemands: d.tasks.map((t) => t.demandBytes), poolBytes: d.poolBytes };
+  }), pool);
+  checkBudget(need, budgetBytes, options.policy.name);
 }
 
 class SchedulerLoop {
@@ -179,6 +148,7 @@ class SchedulerLoop {
   private readonly policy: Policy;
   private readonly clock: Clock;
   private readonly pool: boolean;
+  private readonly transfers: TransferMeter;
   private readonly events = new EventQueue<LoopEvent>();
   private readonly rows: RequestRow[] = [];
   private readonly states = new Map<number, RequestState>();
@@ -193,6 +163,7 @@ class SchedulerLoop {
     this.policy = options.policy;
     this.clock = options.clock;
     this.pool = options.pool ?? options.policy.defaultPool;
+    this.transfers = new TransferMeter(options.backend.hasDeviceMemory, this.pool);
     const byKey = new Map<string, DeployedTask>();
     for (const d of options.deployments.values()) for (const t of d.tasks) byKey.set(t.weightsKey, t);
     this.ledger = new DeviceLedger(options.budgetBytes, {
@@ -301,38 +272,26 @@ class SchedulerLoop {
       const { ready, reservation } = admission;
       const state = this.states.get(ready.requestId) as RequestState;
       if (state.startMs < 0) state.startMs = this.clock.now();
-      let ticket: Ticket | undefined;
-      if (this.policy.enforcesBudget) {
-        ticket = this.ledger.tryReserve(reservation);
-        if (ticket === undefined) {
-          throw new Error(`policy '${this.policy.name}' admitted request ${ready.requestId} task ` +
-            `${ready.taskIndex}, which does not fit the ledger`);
-        }
-      } else {
-        const free = this.ledger.freeBytes;
-        ticket = this.ledger.forceReserve(reservation).ticket;
-        if (ticket === undefined) {
-          this.policy.onTaskDone(ready);
-          this.end(state, 'oom', `out of memory: task ${ready.taskIndex} of '${ready.model}' needs ` +
-            `${formatBytes(this.ledger.additionalBytes(reservation))} more, ${formatBytes(free)} of ` +
-            `${formatBytes(this.ledger.capacityBytes)} free`);
-          continue;
-        }
+      const held = this.ledger.admit(reservation, this.policy.enforcesBudget);
+      if (held.ticket === undefined) {
+        this.end(state, 'oom', `out of memory: task ${ready.taskIndex} of '${ready.model}' needs ` +
+          `${formatBytes(held.additionalBytes)} more, ${formatBytes(held.freeBytes)} of ` +
+          `${formatBytes(held.capacityBytes)} free`);
+        continue;
       }
       this.running++;
-      const held = ticket;
-      void this.execute(state, admission, held).then((done) => this.events.push(done));
+      const ticket = held.ticket;
+      void this.execute(state, admission, ticket).then((done) => this.events.push(done));
     }
   }
 
   /** Runs one task; never rejects (a failure becomes the event's error). */
   private async execute(state: RequestState, admission: Admission, ticket: Ticket): Promise<LoopEvent> {
     const { task, taskIndex } = admission.ready;
-    const hasDeviceMemory = this.options.backend.hasDeviceMemory;
     let feeds: Feeds;
     try {
-      if (ticket.weightsLoaded && hasDeviceMemory) {
-        state.transferBytes += task.weightBytes;
+      if (ticket.weightsLoaded) {
+        state.transferBytes += this.transfers.weightsUploaded(task);
         if (task.loadWeights) await task.loadWeights();
       }
       if (taskIndex === 0) {
@@ -340,8 +299,8 @@ class SchedulerLoop {
         for (const [name, handle] of Object.entries(inputs)) {
           state.tensors.set(name, handle);
           state.inputNames.add(name);
-          if (hasDeviceMemory) state.transferBytes += tensorBytes(handle);
         }
+        state.transferBytes += this.transfers.inputs(Object.values(inputs));
       }
       feeds = this.feedsFor(state, taskIndex);
     } catch (error) {
@@ -374,7 +333,6 @@ class SchedulerLoop {
     const state = this.states.get(ready.requestId) as RequestState;
     this.running--;
     this.ledger.release(event.ticket);
-    this.policy.onTaskDone(ready);
     state.executionMs += event.runMs;
     state.tasksRun++;
     if (event.error !== undefined || event.outputs === undefined) {
@@ -382,23 +340,16 @@ class SchedulerLoop {
       return;
     }
     const finalNames = new Set(state.deployment.outputNames);
-    // Only a device with memory of its own moves cut tensors through the host; on the cpu nothing moves.
-    const hasDeviceMemory = this.options.backend.hasDeviceMemory;
-    for (const [name, handle] of Object.entries(event.outputs)) {
-      state.tensors.set(name, handle);
-      if (!this.pool && hasDeviceMemory && !finalNames.has(name)) state.transferBytes += 2 * tensorBytes(handle);
-    }
+    const outputs = Object.entries(event.outputs);
+    for (const [name, handle] of outputs) state.tensors.set(name, handle);
+    state.transferBytes += this.transfers.cutTensors(outputs.filter(([name]) => !finalNames.has(name)).map(([, h]) => h));
     const nextIndex = ready.taskIndex + 1;
     if (nextIndex < state.deployment.tasks.length) {
       this.policy.enqueue(this.readyTask(state, nextIndex));
       return;
     }
-    if (this.options.backend.hasDeviceMemory) {
-      for (const name of finalNames) {
-        const handle = state.tensors.get(name);
-        if (handle) state.transferBytes += tensorBytes(handle);
-      }
-    }
+    const results = [...finalNames].map((name) => state.tensors.get(name)).filter((h): h is TensorHandle => h !== undefined);
+    state.transferBytes += this.transfers.results(results);
     this.end(state, 'ok', '');
   }
 

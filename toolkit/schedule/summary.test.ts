@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestRow, TimelineRow } from '../experiment/schema';
+import { RequestRow, TimelineRow } from '../core/rows';
 import { percentile, summarize } from './summary';
 
 function row(requestId: number, latencyMs: number, status: RequestRow['status'] = 'ok'): RequestRow {

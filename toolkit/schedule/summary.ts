@@ -5,7 +5,7 @@
  * makespan: from the run's start (time 0) to the last request's end. peakResidentBytes: the largest total of
  * the timeline's ordinary samples (an overflow sample records an allocation that failed, so it is left out).
  */
-import { RequestRow, SummaryRow, TimelineRow } from '../experiment/schema';
+import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 
 export interface SummaryLabels {
   readonly policy: string;

@@ -4,7 +4,7 @@
  * when the outputs depend on data it cannot see (the caller then falls back to onnxruntime).
  */
 import { AttributeValue, Graph, Node, TensorData } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Known } from './known';
 
 export type ShapeRule = (ctx: RuleContext) => readonly Known[] | undefined;

@@ -8,7 +8,7 @@
  */
 import { Graph, isConcreteShape } from '../graph/graph';
 import { fileOrder } from '../graph/order';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { RuleContext } from './context';
 import { Known, decodeTensor, known } from './known';
 import { ruleFor } from './rules';

@@ -5,7 +5,7 @@
  * input, which dimension and how to pass it.
  */
 import { Dim, Graph, Value } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Known, known } from './known';
 
 export type InputShapes = Readonly<Record<string, readonly number[]>>;

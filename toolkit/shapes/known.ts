@@ -4,7 +4,7 @@
  * Reshape) resolve statically. int64 contents are read as numbers: exact for |x| < 2^53, which every shape is.
  */
 import { TensorData, elementCount } from '../graph/graph';
-import { DType } from '../graph/dtype';
+import { DType } from '../core/dtype';
 
 export interface Known {
   readonly dtype: DType;

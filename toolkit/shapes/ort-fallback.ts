@@ -8,8 +8,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { Graph, Value, elementCount } from '../graph/graph';
-import { DType } from '../graph/dtype';
-import { QuiltError, oneLine } from '../errors';
+import { DType } from '../core/dtype';
+import { QuiltError, oneLine } from '../core/errors';
 import { writeModel } from '../onnx/write';
 import { Known, known } from './known';
 import { ShapeFallback } from './resolve';

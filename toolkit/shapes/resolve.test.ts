@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { Graph } from '../graph/graph';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { resolveShapes } from './index';
 import { resolveShapesWith } from './resolve';
 import { known } from './known';

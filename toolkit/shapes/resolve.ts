@@ -7,8 +7,8 @@
  * the fallback resolved.
  */
 import { Graph, ShapedGraph, ShapedValue, elementCount } from '../graph/graph';
-import { dtypeByteSize } from '../graph/dtype';
-import { QuiltError } from '../errors';
+import { dtypeByteSize } from '../core/dtype';
+import { QuiltError } from '../core/errors';
 import { StaticInference, UnresolvedReason, inferStatic, initializerKnowns } from './infer';
 import { InputShapes, inputKnowns } from './inputs';
 import { Known } from './known';

@@ -3,7 +3,7 @@
  * graph, and the onnxruntime cross-check that compares every intermediate's dims with a real run.
  */
 import { Graph, TensorData, elementCount } from '../graph/graph';
-import { DType } from '../graph/dtype';
+import { DType } from '../core/dtype';
 import { inferStatic, initializerKnowns } from './infer';
 import { InputShapes, inputKnowns } from './inputs';
 import { Known } from './known';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { generateWorkload } from './arrivals';
-import { createRng } from '../prng';
+import { createRng } from '../core/prng';
 import { loadWorkloadSpec, parseWorkloadSpec } from './spec';
 
 const mix = [{ model: 'resnet50', share: 3 }, { model: 'vgg16', share: 1 }];

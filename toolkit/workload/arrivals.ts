@@ -6,8 +6,8 @@
  *  - trace: the trace's rows in time order (the first `requests` of them when the spec says how many).
  * Invariant: one seeded generator drives every draw, in request order, so the same spec gives the same list.
  */
-import { QuiltError } from '../errors';
-import { createRng } from '../prng';
+import { QuiltError } from '../core/errors';
+import { createRng } from '../core/prng';
 import { MixEntry, WorkloadSpec } from './spec';
 import { readTrace, TraceRow } from './trace';
 

@@ -2,4 +2,4 @@
 export { ArrivalSpec, DEFAULT_KNOWN_MODELS, MixEntry, SpecOptions, WorkloadSpec, loadWorkloadSpec, parseWorkloadSpec } from './spec';
 export { ArrivalOptions, Workload, WorkloadRequest, generateWorkload } from './arrivals';
 export { TraceOptions, TraceRow, parseTrace, readTrace } from './trace';
-export { Rng, createRng } from '../prng';
+export { Rng, createRng } from '../core/prng';

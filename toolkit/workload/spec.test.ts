@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { loadWorkloadSpec, parseWorkloadSpec } from './spec';
 
 const base = {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 import { ZOO_MODELS } from '../zoo/registry';
 
 /** One model of the mix. Requests name it by `name`. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { parseTrace } from './trace';
 
 test('a trace parses, skips blank lines and sorts by time keeping ties in file order', () => {

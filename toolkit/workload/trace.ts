@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { QuiltError, oneLine } from '../errors';
+import { QuiltError, oneLine } from '../core/errors';
 
 export interface TraceRow {
   readonly arrivalMs: number;

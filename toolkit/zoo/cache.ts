@@ -10,7 +10,8 @@
  * an older version of the zoo is rebuilt rather than reused.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomicAsync } from '../core/atomic-write';
 import * as path from 'node:path';
 import { writeModel } from '../onnx/write';
 import { DEFAULT_SEED, ZooOptions, buildZooModel, resolveZooOptions } from './registry';
@@ -50,16 +51,6 @@ export function zooFileName(name: string, options: ZooOptions = {}): string {
   return `${name}-b${batch}${seqPart}${seedPart}.onnx`;
 }
 
-async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
 
 async function sidecarMatches(sidecar: string, expected: string): Promise<boolean> {
   try {
@@ -79,7 +70,7 @@ export async function zooModelFile(name: string, options: ZooOptions = {}): Prom
   if (existsSync(file) && await sidecarMatches(sidecar, stamp)) return file;
   await mkdir(dir, { recursive: true });
   const bytes = writeModel(buildZooModel(name, options));
-  await writeAtomically(file, bytes);
-  await writeAtomically(sidecar, stamp);
+  await writeFileAtomicAsync(file, bytes);
+  await writeFileAtomicAsync(sidecar, stamp);
   return file;
 }

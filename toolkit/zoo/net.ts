@@ -7,7 +7,7 @@
  */
 import { AttrInput, GraphBuilder } from '../graph/builder';
 import { Dim, Graph, TensorData } from '../graph/graph';
-import { DType } from '../graph/dtype';
+import { DType } from '../core/dtype';
 import { fillUniform, streamSeed } from './random';
 
 export function float32Tensor(dims: readonly number[], values: Float32Array): TensorData {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Graph, valueNamed } from '../graph/graph';
 import { ZOO_MODELS, buildZooModel, zooInputShapes } from './registry';
 import { zooInputs } from './inputs';

@@ -2,7 +2,7 @@
  * The zoo's catalogue: the seven networks, their published parameter counts, and the one place that turns a
  * model name and options (batch, seq, seed) into a Graph or the shapes of its inputs.
  */
-import { QuiltError } from '../errors';
+import { QuiltError } from '../core/errors';
 import { Graph } from '../graph/graph';
 import { BERT_BASE, buildBertBase } from './bert';
 import { buildDenseNet121 } from './densenet121';

@@ -6,7 +6,7 @@
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
-import { formatBytes } from '../../units';
+import { formatBytes } from '../../core/units';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';

@@ -1,6 +1,6 @@
 /** `quilt profile <model> [--input name=shape ...] [--batch N] [--seq N] [--json]`. */
 import { profileModel } from '../../experiment/profile';
-import { formatBytes } from '../../units';
+import { formatBytes } from '../../core/units';
 import { boolFlag, parseCommandArgs, requirePositional } from '../args';
 import { printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';

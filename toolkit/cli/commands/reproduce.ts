@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { reproduce } from '../../experiment/reproduce';
+import { saveReproduceFigures } from '../../plot/save';
 import { openBackend, BackendChoice } from '../../runtime/ort-backend';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
@@ -19,12 +20,14 @@ export const reproduceCommand: Command = {
     const backend = await openBackend((stringFlag(args, 'backend') ?? 'cpu') as BackendChoice);
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
-    const report = await reproduce({
+    const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
+    const prefix = `${backend.name}${quick ? '-quick' : ''}`;
+    const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
       budget: stringFlag(args, 'budget'),
-      outDir: stringFlag(args, 'out-dir') ?? path.join(root, 'results'),
-      prefix: `${backend.name}${quick ? '-quick' : ''}`,
+      outDir,
+      prefix,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
       sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
       onProgress: (stage, p) => {
@@ -35,6 +38,13 @@ export const reproduceCommand: Command = {
       },
     });
     await backend.close?.();
+    const figures = saveReproduceFigures(outcome, outDir, prefix);
+    const report = {
+      ...outcome.report,
+      files: [...outcome.report.files, ...figures.files],
+      notes: [...outcome.report.notes,
+        ...(figures.imageProblem ? [`PNG figures not written (${figures.imageProblem}); the HTML figures were`] : [])],
+    };
     if (boolFlag(args, 'json')) {
       printJson(report);
       return 0;

@@ -8,7 +8,7 @@ import { runWorkload } from '../../experiment/run';
 import { saveExperimentCsv } from '../../experiment/save';
 import { openBackend, BackendChoice } from '../../runtime/ort-backend';
 import { POLICY_NAMES } from '../../schedule/policies';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';

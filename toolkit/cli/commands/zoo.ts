@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ZOO_MODELS, zooModelFile, zooModelInfo } from '../../zoo';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
+import { copyFileAtomic } from '../../core/atomic-write';
 import { boolFlag, intFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { Command } from './index';
@@ -30,10 +31,7 @@ export const zooCommand: Command = {
     const out = stringFlag(args, 'out');
     let file = cached;
     if (out !== undefined) {
-      fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      const temp = `${out}.tmp-${process.pid}`;
-      fs.copyFileSync(cached, temp);
-      fs.renameSync(temp, out);
+      copyFileAtomic(cached, out);
       file = out;
     }
     const result = { model: name, ...options, file, bytes: fs.statSync(file).size, seconds: (performance.now() - started) / 1000 };

@@ -37,6 +37,7 @@ export class FifoBackfillPolicy implements Policy {
   readonly granularity: Granularity;
   readonly defaultPool: boolean;
   readonly enforcesBudget = true;
+  readonly reservesAtStart = false;
   private readonly maxBypass: number;
   private readonly queue: ReadyTask[] = [];
   private readonly inFlight = new Map<number, InFlight>();
@@ -92,10 +93,6 @@ export class FifoBackfillPolicy implements Policy {
       return { ready, reservation };
     }
     return undefined;
-  }
-
-  onTaskDone(): void {
-    // Nothing to do: the ledger frees the task's memory and the loop enqueues the request's next task.
   }
 
   onRequestEnd(requestId: number): void {

@@ -1,5 +1,5 @@
 /** The policies by name: what the CLI and experiments use to pick one. */
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { Policy } from '../policy';
 import { layerLevelPolicy } from './layer-level';
 import { modelLevelPolicy } from './model-level';
@@ -24,6 +24,11 @@ export function createPolicy(name: string): Policy {
     case 'unmanaged': return unmanagedPolicy();
     default: throw new QuiltError(`policy: '${name}' is not one of ${POLICY_NAMES.join(', ')}`);
   }
+}
+
+/** Whether a policy is managed: it admits only what fits the budget, so it never goes out of memory. */
+export function isManagedPolicy(name: string): boolean {
+  return createPolicy(name).enforcesBudget;
 }
 
 export { quiltPolicy, modelLevelPolicy, layerLevelPolicy, tritonStylePolicy, unmanagedPolicy };

@@ -4,13 +4,12 @@
  * Stages:
  *  1. start: load every deployed model as one instance, reserving its whole peak permanently (all its weights
  *     + its largest activation peak + its pool). When the models do not fit together, loading fails with a
- *     QuiltError naming the model that did not fit, as Triton's model loading would.
+ *     PolicyCannotStartError naming the model that did not fit and the bytes, as Triton's model loading would.
  *  2. next: one instance per model serves one request at a time; among the ready tasks, in order of arrival,
  *     the first whose model's instance is idle (or already serving that request) runs. FIFO per model.
  * Invariant: requests reserve nothing more (their memory is inside the instance's permanent reservation).
  */
-import { QuiltError } from '../../errors';
-import { formatBytes } from '../../units';
+import { PolicyCannotStartError } from '../../core/memory-errors';
 import { Deployment } from '../deployment';
 import { emptyReservation } from '../device-ledger';
 import { Admission, Policy, PolicyContext, ReadyTask } from '../policy';
@@ -20,6 +19,7 @@ export class TritonStylePolicy implements Policy {
   readonly granularity = 'model' as const;
   readonly defaultPool = true;
   readonly enforcesBudget = true;
+  readonly reservesAtStart = true;
   private readonly queue: ReadyTask[] = [];
   /** Model name -> the request its instance is serving. */
   private readonly serving = new Map<string, number>();
@@ -40,13 +40,14 @@ export class TritonStylePolicy implements Policy {
         poolBytes: 0,
       });
       if (ticket === undefined) {
-        throw new QuiltError(
-          `triton-style: failed to load model '${deployment.model}': it needs ` +
-            `${formatBytes(peak.weightBytes + peak.activationBytes)} but only ` +
-            `${formatBytes(Math.max(0, context.capacityBytes - usedBy(loaded, context)))} of the ` +
-            `${formatBytes(context.capacityBytes)} budget is left after loading ${loaded.length} model(s)` +
-            (loaded.length > 0 ? ` (${loaded.join(', ')})` : ''),
-        );
+        throw new PolicyCannotStartError({
+          policy: this.name,
+          model: deployment.model,
+          neededBytes: peak.weightBytes + peak.activationBytes,
+          freeBytes: Math.max(0, context.capacityBytes - usedBy(loaded, context)),
+          budgetBytes: context.capacityBytes,
+          detail: `after loading ${loaded.length} model(s)` + (loaded.length > 0 ? ` (${loaded.join(', ')})` : ''),
+        });
       }
       loaded.push(deployment.model);
     }
@@ -66,10 +67,6 @@ export class TritonStylePolicy implements Policy {
       return { ready, reservation: emptyReservation(ready.requestId) };
     }
     return undefined;
-  }
-
-  onTaskDone(): void {
-    // The instance stays with its request until the request ends.
   }
 
   onRequestEnd(requestId: number): void {

@@ -10,6 +10,7 @@ export class UnmanagedPolicy implements Policy {
   readonly granularity = 'model' as const;
   readonly defaultPool = true;
   readonly enforcesBudget = false;
+  readonly reservesAtStart = false;
   private readonly queue: ReadyTask[] = [];
   private pool = true;
 
@@ -29,8 +30,6 @@ export class UnmanagedPolicy implements Policy {
     const ready = this.queue.shift();
     return ready === undefined ? undefined : { ready, reservation: taskReservation(ready, this.pool) };
   }
-
-  onTaskDone(): void {}
 
   onRequestEnd(): void {}
 }

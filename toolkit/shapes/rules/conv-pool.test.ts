@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../../graph/builder';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { floatTensor, shapeOf, staticShapes } from '../testing';
 
 test('Conv: pads and strides, dilations, groups, SAME_UPPER and VALID', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder } from '../../graph/builder';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { constantOf, dtypeOf, int64Tensor, shapeOf, staticShapes } from '../testing';
 
 test('binary ops broadcast numpy-style and comparisons yield bool', () => {

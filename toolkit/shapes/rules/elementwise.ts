@@ -3,8 +3,8 @@
  * variadic ops broadcast numpy-style; comparisons and logic ops yield bool. Small integer arithmetic on
  * constants is folded so that shape arithmetic (e.g. `Div(Shape(x)[2], heads)`) stays known.
  */
-import { DType } from '../../graph/dtype';
-import { dtypeFromOnnx } from '../../graph/dtype';
+import { DType } from '../../core/dtype';
+import { dtypeFromOnnx } from '../../core/dtype';
 import { broadcastShapes, broadcastValues } from '../broadcast';
 import { RuleContext, ShapeRule } from '../context';
 import { Known, castNumber, isIntegerDType, isSmall, known } from '../known';

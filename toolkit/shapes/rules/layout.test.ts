@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, floatsAttr } from '../../graph/builder';
-import { QuiltError } from '../../errors';
+import { QuiltError } from '../../core/errors';
 import { constantOf, floatTensor, int64Tensor, shapeOf, staticShapes } from '../testing';
 
 test('Reshape copies 0 dims and infers -1; Flatten and Transpose', () => {

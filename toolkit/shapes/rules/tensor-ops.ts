@@ -4,7 +4,7 @@
  * shape-computing chain. Reductions fold their contents when the input is a constant and all axes reduce.
  */
 import { TensorData } from '../../graph/graph';
-import { DType } from '../../graph/dtype';
+import { DType } from '../../core/dtype';
 import { ShapeRule } from '../context';
 import { Known, MAX_CONSTANT_ELEMENTS, decodeTensor, known } from '../known';
 

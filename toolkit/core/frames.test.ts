@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dfd from 'danfojs-node';
 import { fromFrame, requestFrame, rowsOf, toFrame } from './frames';
-import { RequestRow } from './schema';
+import { RequestRow } from './rows';
 import { REQUEST_COLUMNS, columnNames } from './columns';
 
 function requestRow(id: number, policy: string, latencyMs: number): RequestRow {

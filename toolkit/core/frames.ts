@@ -4,8 +4,8 @@
  * number ('007') stays text and an empty row list still has its columns.
  */
 import * as dfd from 'danfojs-node';
-import { QuiltError } from '../errors';
-import { RequestRow, SummaryRow, TimelineRow } from './schema';
+import { QuiltError } from './errors';
+import { RequestRow, SummaryRow, TimelineRow } from './rows';
 import { REQUEST_COLUMNS, SUMMARY_COLUMNS, TIMELINE_COLUMNS, columnNames } from './columns';
 
 export type DataFrame = dfd.DataFrame;

@@ -3,7 +3,7 @@
  * text. `satisfies` ties every table to its row type, so a field added to the schema without a column here
  * (or the other way round) fails to compile. Readers use the kinds to turn CSV text back into numbers.
  */
-import { RequestRow, SummaryRow, TimelineRow } from './schema';
+import { RequestRow, SummaryRow, TimelineRow } from './rows';
 
 export type ColumnKind = 'number' | 'string';
 

@@ -1,6 +1,8 @@
 /**
- * Element types: the names the toolkit uses, their ONNX `TensorProto.DataType` codes and byte sizes.
- * The names match onnxruntime-node's `Tensor.type` strings so tensors pass between the two without a table.
+ * Element types: the names the toolkit uses, their ONNX `TensorProto.DataType` codes and byte sizes: the one
+ * dtype -> bytes table (memory analysis and transfer counting both read it). The names match onnxruntime-node's
+ * `Tensor.type` strings so tensors pass between the two without a table. A `string` element counts 8 bytes
+ * (its reference; the characters themselves have no fixed size).
  */
 export type DType =
   | 'float32' | 'float16' | 'bfloat16' | 'float64'
@@ -32,6 +34,11 @@ const BY_CODE = new Map<number, DType>(
 
 export function dtypeByteSize(dtype: DType): number {
   return DTYPES[dtype].bytes;
+}
+
+/** Bytes of one element of a type named by a string (e.g. a tensor handle's `type`); undefined when unknown. */
+export function elementBytesOf(type: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(DTYPES, type) ? DTYPES[type as DType].bytes : undefined;
 }
 
 export function dtypeToOnnx(dtype: DType): number {

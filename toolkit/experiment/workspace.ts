@@ -1,0 +1,129 @@
+/**
+ * The plan stage of running a workload: a Workspace the caller owns. It opens the workload's models once,
+ * computes each model's memory profile once, and makes each (model, granularity, threshold) plan once (quilt
+ * thresholds clamped to the smallest feasible one by `propose`), so a sweep of budgets or policies over one
+ * workload reuses them. Built task models are kept per plan only when asked (`keepTaskModels`): they hold a
+ * copy of every model's weights per granularity. Nothing here is cached at module level: drop the workspace
+ * and its models go with it.
+ *
+ * It also answers the budget questions of budget.ts for the workload: the budget a share names ('60%' of the
+ * sum of the models' peaks) and the least budget a set of policies needs (`neededBudgetBytes`).
+ */
+import { fileOrder } from '../graph/order';
+import { analyzeMemory } from '../memory/profile';
+import { build, TaskModel } from '../partition/build';
+import { Granularity, PartitionPlan } from '../partition/plan';
+import { propose } from '../partition/propose';
+import { BudgetNeed, budgetNeed, parseBudget } from '../schedule/budget';
+import { createPolicy } from '../schedule/policies';
+import { loadWorkloadSpec, MixEntry, WorkloadSpec } from '../workload';
+import { ZOO_MODELS } from '../zoo';
+import { OpenedModel, openModel } from './model-source';
+
+export const DEFAULT_THRESHOLD = '50%';
+
+export interface ModelInfo {
+  /** The mix entry's name (what requests use). */
+  readonly name: string;
+  readonly model: string;
+  readonly peakBytes: number;
+  readonly weightBytes: number;
+  readonly opCount: number;
+}
+
+export interface WorkspaceOptions {
+  /** Keep each plan's built task models for later runs (default false: built per run and dropped). */
+  readonly keepTaskModels?: boolean;
+}
+
+export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
+  return typeof workload === 'string' ? loadWorkloadSpec(workload) : workload;
+}
+
+/** Opens a mix entry's model (a zoo name or an .onnx path). */
+export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
+  const isZoo = ZOO_MODELS.some((m) => m.name === entry.model);
+  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq });
+}
+
+export class Workspace {
+  private readonly plans = new Map<string, PartitionPlan>();
+  private readonly built = new Map<PartitionPlan, TaskModel[]>();
+
+  private constructor(
+    readonly spec: WorkloadSpec,
+    /** Opened models by mix entry name. */
+    readonly opened: ReadonlyMap<string, OpenedModel>,
+    readonly models: readonly ModelInfo[],
+    private readonly options: WorkspaceOptions,
+  ) {}
+
+  /** Opens the workload's models and profiles them. */
+  static async open(workload: string | WorkloadSpec, options: WorkspaceOptions = {}): Promise<Workspace> {
+    const spec = loadWorkload(workload);
+    const opened = new Map<string, OpenedModel>();
+    const infos: ModelInfo[] = [];
+    for (const entry of spec.models) {
+      const model = await openMixModel(entry);
+      opened.set(entry.name, model);
+      const profile = analyzeMemory(model.graph, fileOrder(model.graph));
+      infos.push({ name: entry.name, model: entry.model, peakBytes: profile.peakBytes, weightBytes: profile.weightBytes, opCount: model.graph.nodes.length });
+    }
+    return new Workspace(spec, opened, infos, options);
+  }
+
+  get sumOfPeaksBytes(): number {
+    return this.models.reduce((s, m) => s + m.peakBytes, 0);
+  }
+
+  /** A budget in bytes: bytes, a size with a unit, a share of the sum of the models' peaks, or 'unlimited'. */
+  budgetBytes(budget: number | string): number {
+    return parseBudget(budget, this.sumOfPeaksBytes);
+  }
+
+  /** The plan of one mix entry at a granularity (quilt: at the threshold, clamped to the smallest feasible one). */
+  plan(entry: string, granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD): PartitionPlan {
+    const key = `${entry}|${granularity}|${granularity === 'quilt' ? threshold : ''}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      const model = this.opened.get(entry);
+      if (model === undefined) throw new Error(`workspace: no model '${entry}' in workload '${this.spec.name}'`);
+      plan = propose(model.graph, fileOrder(model.graph), granularity === 'quilt'
+        ? { granularity, threshold, clamp: true }
+        : { granularity });
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** Every entry's plan at the granularity, by entry name. */
+  plansAt(granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD): Map<string, PartitionPlan> {
+    return new Map(this.models.map((m) => [m.name, this.plan(m.name, granularity, threshold)]));
+  }
+
+  /** The task models of a plan: built now, or kept from an earlier run when the workspace keeps them. */
+  taskModels(plan: PartitionPlan): TaskModel[] {
+    const kept = this.built.get(plan);
+    if (kept !== undefined) return kept;
+    const models = build(plan);
+    if (this.options.keepTaskModels === true) this.built.set(plan, models);
+    return models;
+  }
+
+  /**
+   * What one policy needs of the budget (budget.ts's rule over its plans); undefined for a policy whose start
+   * decides whether the models fit (triton-style).
+   */
+  budgetNeed(policyName: string, options: { threshold?: number | string; pool?: boolean } = {}): BudgetNeed | undefined {
+    const policy = createPolicy(policyName);
+    if (policy.reservesAtStart) return undefined;
+    const plans = this.plansAt(policy.granularity, options.threshold);
+    return budgetNeed([...plans].map(([model, p]) => ({ model, taskDemands: p.tasks.map((t) => t.demandBytes), poolBytes: p.pool.poolBytes })),
+      options.pool ?? policy.defaultPool);
+  }
+
+  /** The least budget at which every one of the policies can run (0 when none has a need). */
+  neededBudgetBytes(policies: readonly string[], options: { threshold?: number | string; pool?: boolean } = {}): number {
+    return Math.max(0, ...policies.map((p) => this.budgetNeed(p, options)?.neededBytes ?? 0));
+  }
+}
