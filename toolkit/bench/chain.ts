@@ -61,6 +61,8 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
         }
         progress(`chain: ${name}: layer chain, 1 warm-up + ${layerRuns} runs`);
         const layerMs = await medianMs(() => runChain(layer, feeds), layerRuns, 1);
+        // The lane's layer sessions go before the in-process ones come (the section's peak memory stays as it was).
+        await (layer as LoadedChain).dispose();
         progress(`chain: ${name}: the same layer chain in this process (the floor), 1 warm-up + ${layerRuns} runs`);
         const floor = await inProcessChain(layer.models, os.cpus().length);
         const floorMs = await medianMs(() => floor.run(feeds as Record<string, ort.Tensor>), layerRuns, 1);
