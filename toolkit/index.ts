@@ -24,6 +24,7 @@ export { Backend, Session, BackendName } from './runtime/backend';
 export { openBackend, checkBackend, BackendChoice } from './runtime/ort-backend';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
+export { LaneCrashError } from './runtime/lane';
 export { POLICY_NAMES, createPolicy, isManagedPolicy } from './schedule/policies';
 export { parseBudget, budgetNeed, BudgetNeed, UNLIMITED_BUDGET } from './schedule/budget';
 export { runSchedule } from './schedule/scheduler';

@@ -2,7 +2,6 @@
  * Partitioning a model for people and files: open it, propose a plan at a threshold and granularity,
  * validate it, and describe it in plain numbers (what `quilt partition --json` prints and plan.json holds).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
@@ -97,7 +96,6 @@ export function describePartition(plan: PartitionPlan) {
 
 /** Writes task-<k>.onnx for every task and plan.json into `dir` (each file atomically). */
 export function writePartition(plan: PartitionPlan, dir: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = (name: string, data: Uint8Array | string) => {
     const file = path.join(dir, name);

@@ -118,7 +118,8 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
 
   const workload = generateWorkload(spec);
   const requests: ScheduledRequest[] = workload.requests.map((r) => {
-    const feeds = randomFeeds(ws.opened.get(r.model)!.graph, backend, spec.seed * 100003 + r.id);
+    const model = ws.opened.get(r.model)!;
+    const feeds = randomFeeds(model.graph, backend, spec.seed * 100003 + r.id, model.inputValues);
     return { id: r.id, model: r.model, arrivalMs: r.arrivalMs, makeInputs: () => feeds };
   });
 

@@ -49,7 +49,7 @@ export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
 /** Opens a mix entry's model (a zoo name or an .onnx path). */
 export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
   const isZoo = ZOO_MODELS.some((m) => m.name === entry.model);
-  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq });
+  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq, inputValues: entry.inputValues });
 }
 
 export class Workspace {

@@ -3,11 +3,12 @@
  * (`experiment/memory-probe.ts`) create sessions with exactly these, so what the probe measures is what a lane uses.
  */
 import type * as ort from 'onnxruntime-node';
+import { ortSessionLogOptions } from '../onnx/ort-log';
 
 export function cpuSessionOptions(threads: number): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1,
-    graphOptimizationLevel: 'all', logSeverityLevel: 3,
+    graphOptimizationLevel: 'all', ...ortSessionLogOptions(),
     // No memory pattern: with it, the second run allocates the whole planned block while the arena keeps the
     // chunks of the first run, so a session holds both (measured by \`quilt memory\`: ResNet-50 at 1024x1024 used
     // 293 MiB of activations with the pattern, 145 MiB without, and ran no slower).
