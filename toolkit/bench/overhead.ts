@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from '../runtime/cpu-backend';
+import { cpuSessionOptions } from '../runtime/cpu-session-options';
 import { Session, TensorHandle } from '../runtime/backend';
 import { TaskModel } from '../partition/build';
 import { Row, median, nowMs, round } from './report';
@@ -41,10 +42,7 @@ export interface TaskOverhead {
 export async function measureTaskOverhead(backend: CpuBackend, threads: number, rounds: number): Promise<TaskOverhead> {
   const small = identity(1);
   const big = identity(1 << 18);
-  const local = await ort.InferenceSession.create(small, {
-    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  });
+  const local = await ort.InferenceSession.create(small, cpuSessionOptions(threads));
   const keepSmall = await backend.load(small, { outputsOnDevice: true });
   const keepBig = await backend.load(big, { outputsOnDevice: true });
   const returnBig = await backend.load(big);
@@ -90,10 +88,7 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
 export async function inProcessChain(models: readonly TaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
   const sessions: ort.InferenceSession[] = [];
   for (const m of models) {
-    sessions.push(await ort.InferenceSession.create(m.bytes, {
-      executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    }));
+    sessions.push(await ort.InferenceSession.create(m.bytes, cpuSessionOptions(threads)));
   }
   return {
     async run(feeds) {
