@@ -41,6 +41,8 @@ export interface MemoryTruth {
 export interface MeasureOptions {
   /** Intra-op threads; default: the cpu backend's default (cores / lanes). */
   readonly threads?: number;
+  /** Values of graph inputs by name (`--input-value`), fed as given; other inputs get a fixed pattern. */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>;
   /** Called after each task is measured. */
   readonly onTask?: (task: TaskMemory, done: number, total: number) => void;
 }
@@ -134,7 +136,7 @@ export async function measurePlanMemory(plan: PartitionPlan, options: MeasureOpt
     for (const task of plan.tasks) {
       const spec = (v: number, bound: number) => {
         const value = plan.graph.values[v];
-        return { name: value.name, dtype: value.dtype, dims: value.shape, bound };
+        return { name: value.name, dtype: value.dtype, dims: value.shape, bound, values: options.inputValues?.[value.name] };
       };
       const inputs = task.inputs.map((v) => spec(v, integerBound(plan.graph, v)));
       const result = await probeFile(dir, `task-${task.index}`, buildTask(plan, task).bytes, inputs, threads);

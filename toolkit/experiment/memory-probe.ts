@@ -30,6 +30,8 @@ export interface ProbeInput {
   readonly dims: readonly number[];
   /** Integers are drawn in [0, bound). */
   readonly bound: number;
+  /** Given values (`--input-value`), repeated to fill the tensor. */
+  readonly values?: readonly number[];
 }
 
 export interface ProbeRequest {
@@ -66,6 +68,16 @@ function makeFeeds(inputs: readonly ProbeInput[]): Record<string, ort.Tensor> {
   for (const input of inputs) {
     const n = input.dims.reduce((a, b) => a * b, 1);
     const dims = [...input.dims];
+    const given = input.values;
+    if (given !== undefined && given.length > 0) {
+      const at = (i: number) => given[i % given.length];
+      if (input.dtype === 'int64') feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(Math.trunc(at(i)))), dims);
+      else if (input.dtype === 'int32') feeds[input.name] = new ort.Tensor('int32', Int32Array.from({ length: n }, (_, i) => at(i)), dims);
+      else if (input.dtype === 'bool') feeds[input.name] = new ort.Tensor('bool', Uint8Array.from({ length: n }, (_, i) => (at(i) ? 1 : 0)), dims);
+      else if (input.dtype === 'float32') feeds[input.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => at(i)), dims);
+      else throw new Error(`the memory probe cannot make inputs of type ${input.dtype} ('${input.name}')`);
+      continue;
+    }
     switch (input.dtype) {
       case 'float32': {
         const data = new Float32Array(n);

@@ -1,5 +1,5 @@
 /**
- * `quilt memory <model> [--input name=shape ...] [--threshold t] [--granularity g] [--json]`: each task's predicted
+ * `quilt memory <model> [--input name=shape ...] [--input-value name=v[,v...] ...] [--threshold t] [--granularity g] [--json]`: each task's predicted
  * demand (with the cpu backend's runtime terms) beside the memory its session really used, measured alone in a
  * fresh process (see experiment/memory-probe.ts). Without --threshold it measures the whole model.
  */
@@ -20,8 +20,8 @@ export const memoryCommand: Command = {
     const threshold = stringFlag(args, 'threshold');
     const granularity = checkGranularity(stringFlag(args, 'granularity') ?? (threshold === undefined ? 'model' : 'quilt'));
     const runtime = cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() });
-    const { plan } = await openAndPartition(ref, { ...modelOptions(args), threshold, granularity, runtime });
-    const truth = await measurePlanMemory(plan);
+    const { model, plan } = await openAndPartition(ref, { ...modelOptions(args), threshold, granularity, runtime });
+    const truth = await measurePlanMemory(plan, { inputValues: model.inputValues });
     if (boolFlag(args, 'json')) {
       printJson({ model: truth.model, tasks: truth.tasks.map(({ index, predictedBytes, measuredBytes, relError }) => ({ index, predictedBytes, measuredBytes, relError })), maxRelError: truth.maxRelError });
       return 0;
