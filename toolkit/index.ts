@@ -24,6 +24,7 @@ export { Backend, Session, BackendName } from './runtime/backend';
 export { openBackend, checkBackend, BackendChoice } from './runtime/ort-backend';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
+export { LaneCrashError } from './runtime/lane';
 export { POLICY_NAMES, createPolicy, isManagedPolicy } from './schedule/policies';
 export { parseBudget, budgetNeed, BudgetNeed, UNLIMITED_BUDGET } from './schedule/budget';
 export { runSchedule } from './schedule/scheduler';
@@ -32,6 +33,9 @@ export { openModel, OpenedModel, ModelOptions } from './experiment/model-source'
 export { profileModel, ProfileSummary } from './experiment/profile';
 export { openAndPartition, partitionModel, describePartition, writePartition } from './experiment/partition';
 export { verifyPlan, Verification } from './experiment/verify';
+export { measurePlanMemory, calibrateSessionBytes, memoryTruthRows, MemoryTruth, TaskMemory, MemoryTruthRow } from './experiment/measure-memory';
+export { RuntimeMemoryModel, LIVENESS_ONLY } from './memory/runtime-memory';
+export { cpuRuntimeMemory } from './runtime/cpu-memory-model';
 export { runWorkload, ExperimentResult, WorkloadRunOptions, NotRun, RunModelInfo } from './experiment/run';
 export { Workspace, WorkspaceOptions, ModelInfo } from './experiment/workspace';
 export {

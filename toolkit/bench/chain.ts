@@ -2,11 +2,15 @@
  * Section 4, chain vs whole on the CPU: per zoo model (batch 1, seq 128), the whole model against its quilt
  * task models chained (threshold 50% of its peak, raised to the smallest feasible one) and against the
  * layer-granularity chain, all in one run on one `CpuBackend({ lanes: 1 })`: one stream with every core, so the
- * ratio is the cost of cutting (extra sessions, cut tensors copied to and from the worker lane), not of sharing.
- * Whole and quilt runs alternate (warm-ups first) and each gets the median; the layer chain, far slower, gets
- * fewer runs. Goal: chain/whole <= 1.05.
+ * ratio is the cost of cutting (extra sessions, one lane message per task; cut tensors stay in the lane), not of
+ * sharing. Whole and quilt runs alternate (warm-ups first) and each gets the median; the layer chain, far
+ * slower, gets fewer runs. Goals: chain/whole <= 1.02 per model; layer-level overhead per operator,
+ * (layer chain - whole) / operators, <= 0.15 ms, shown beside the same chain run in this process (the floor).
+ * Then the per-task overhead split into its parts (overhead.ts).
  */
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import type * as ort from 'onnxruntime-node';
 import { ZOO_MODELS } from '../zoo';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
@@ -16,6 +20,7 @@ import { CpuBackend } from '../runtime/cpu-backend';
 import { LoadedChain, loadChain, runChain } from '../runtime/chain';
 import { randomFeeds } from '../runtime/feeds';
 import { BenchContext, Row, SectionResult, goal, median, medianMs, openZoo, progress, round, timed } from './report';
+import { inProcessChain, measureTaskOverhead } from './overhead';
 
 const QUICK_MODELS = ['resnet50', 'mobilenetv2', 'bert-base'];
 
@@ -27,6 +32,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
   const backend = new CpuBackend({ lanes: 1 });
   const rows: Row[] = [];
   const goals = [];
+  const notes: string[] = [];
   try {
     for (const name of names) {
       const { graph, file } = await openZoo(name);
@@ -39,8 +45,9 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
       progress(`chain: ${name}: loading whole, ${quiltPlan.tasks.length} quilt tasks, ${layerPlan.tasks.length} layer tasks`);
       const feeds = randomFeeds(graph, backend, 1);
       const whole = await backend.load(readFileSync(file));
-      const quilt = await loadChain(backend, build(quiltPlan));
-      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan)));
+      // Cut tensors stay in the lane (the pool on), as the scheduler runs quilt and layer-level.
+      const quilt = await loadChain(backend, build(quiltPlan), true);
+      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan), true));
       const runWhole = () => whole.run(feeds);
       const runQuilt = () => runChain(quilt, feeds);
       try {
@@ -54,20 +61,32 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
         }
         progress(`chain: ${name}: layer chain, 1 warm-up + ${layerRuns} runs`);
         const layerMs = await medianMs(() => runChain(layer, feeds), layerRuns, 1);
+        // The lane's layer sessions go before the in-process ones come (the section's peak memory stays as it was).
+        await (layer as LoadedChain).dispose();
+        progress(`chain: ${name}: the same layer chain in this process (the floor), 1 warm-up + ${layerRuns} runs`);
+        const floor = await inProcessChain(layer.models, os.cpus().length);
+        const floorMs = await medianMs(() => floor.run(feeds as Record<string, ort.Tensor>), layerRuns, 1);
+        await floor.dispose();
         const w = median(wholeMs);
         const q = median(quiltMs);
         rows.push({
           model: name, thresholdPct: round((threshold / peak) * 100, 1), quiltTasks: quiltPlan.tasks.length,
           layerTasks: layerPlan.tasks.length, wholeMs: w, quiltChainMs: q, layerChainMs: layerMs,
-          chainOverheadMs: q - w, 'chain/whole': q / w, 'layer/whole': layerMs / w, layerLoadS: layerLoadMs / 1000,
+          chainOverheadMs: q - w, 'chain/whole': q / w, 'layer/whole': layerMs / w,
+          layerMsPerOp: (layerMs - w) / layerPlan.tasks.length, layerInProcessMs: floorMs,
+          lanesMsPerOp: (layerMs - floorMs) / layerPlan.tasks.length, layerLoadS: layerLoadMs / 1000,
         });
-        goals.push(goal(`${name} chain/whole`, q / w, 1.05, ''));
+        goals.push(goal(`${name} chain/whole`, q / w, 1.02, ''));
+        goals.push(goal(`${name} layer-level overhead per operator`, (layerMs - w) / layerPlan.tasks.length, 0.15, 'ms'));
       } finally {
         await whole.dispose();
         await quilt.dispose();
         await (layer as LoadedChain).dispose();
       }
     }
+    progress('chain: per-task overhead on empty models');
+    const overhead = await measureTaskOverhead(backend, os.cpus().length, ctx.quick ? 100 : 300);
+    notes.push(`per-task overhead (median us, one lane, on empty Identity models): ${overhead.rows.map((r) => `${r.what}: ${r.medianUs}`).join('; ')}`);
   } finally {
     await backend.close();
   }
@@ -75,9 +94,11 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
     section: 'chain', title: 'Chain vs whole on the CPU (one lane, all cores)', quick: ctx.quick, measuredAt: new Date().toISOString(),
     rows, goals,
     notes: [
+      ...notes,
       `backend: ${backend.device}; whole and quilt chain: median of ${runs} alternating runs after ${warmups} warm-ups; layer chain: median of ${layerRuns} after 1 warm-up`,
       'whole = the zoo .onnx file itself; quilt chain = task models at 50% of the peak (raised to the smallest feasible threshold, see thresholdPct)',
-      'layer/whole has no goal: one task per operator is expected to be far slower',
+      'layerMsPerOp = (layer chain - whole) / operators: the cost of one task; layerInProcessMs = the same task models chained in this process '
+        + '(plain onnxruntime sessions: the floor of one operator per task); lanesMsPerOp = (layer chain - that floor) / operators: what the lanes add',
     ],
   };
 }

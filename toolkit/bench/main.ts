@@ -3,7 +3,7 @@
  * NOT met next to each goal; writes results/bench/bench.json (atomically) and results/bench/bench.md
  * (bench-quick.json / .md with --quick).
  *
- *   node dist/toolkit/bench/main.js [--only zoo,load,partition,chain,order,schedule] [--quick] [--budget 2GiB|60%]
+ *   node dist/toolkit/bench/main.js [--only zoo,load,profile,partition,chain,order,schedule,memory] [--quick] [--budget 2GiB|60%]
  *
  * Each section runs in a child process of its own (`--child <section>`, result sent back over IPC), so one section's
  * memory (models, sessions, worker lanes) is gone before the next starts and its timings start clean.
@@ -16,19 +16,22 @@ import * as path from 'node:path';
 import { findRepoRoot } from '../zoo';
 import { benchZoo } from './zoo';
 import { benchLoad } from './load';
+import { benchProfile } from './profile';
 import { benchPartition } from './partition';
 import { benchChain } from './chain';
 import { benchOrder } from './order';
 import { benchSchedule, benchWebgpuPool } from './schedule';
+import { benchMemory } from './memory';
 import { BenchContext, SectionResult, describeGoal, printSection, progress, writeResults } from './report';
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
-  zoo: benchZoo, load: benchLoad, partition: benchPartition, chain: benchChain, order: benchOrder, schedule: benchSchedule,
-  'schedule-webgpu': benchWebgpuPool,
+  zoo: benchZoo, load: benchLoad, profile: benchProfile, partition: benchPartition, chain: benchChain, order: benchOrder, schedule: benchSchedule,
+  'schedule-webgpu': benchWebgpuPool, memory: benchMemory,
 };
 /** What each --only name runs: the scheduling section is the cpu comparison and then the webgpu pool run. */
 const GROUPS: Record<string, string[]> = {
-  zoo: ['zoo'], load: ['load'], partition: ['partition'], chain: ['chain'], order: ['order'], schedule: ['schedule', 'schedule-webgpu'],
+  zoo: ['zoo'], load: ['load'], profile: ['profile'], partition: ['partition'], chain: ['chain'], order: ['order'], schedule: ['schedule', 'schedule-webgpu'],
+  memory: ['memory'],
 };
 
 const USAGE = `usage: node dist/toolkit/bench/main.js [--only ${Object.keys(GROUPS).join(',')}] [--quick] [--budget <bytes|size|N%>]`;

@@ -160,7 +160,7 @@ export function writeResults(dir: string, base: string, measured: readonly Secti
   }
   const byName = new Map(previous.map((s) => [s.section, s]));
   for (const s of measured) byName.set(s.section, s);
-  const order = ['zoo', 'load', 'partition', 'chain', 'order', 'schedule', 'schedule-webgpu'];
+  const order = ['zoo', 'load', 'profile', 'partition', 'chain', 'order', 'schedule', 'schedule-webgpu', 'memory'];
   const sections = [...byName.values()].sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
   writeFileAtomic(jsonFile, `${JSON.stringify({ ...meta, sections }, null, 2)}\n`);
   const mdFile = path.join(dir, `${base}.md`);

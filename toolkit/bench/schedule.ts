@@ -3,12 +3,13 @@
  *   - the five policies on datasets/workloads/default.json (quick.json with --quick) at a budget where the models do
  *     not all fit: --budget, else 60% of the sum of the models' peaks, raised to what every policy's largest task
  *     needs when that is more (the workspace's `neededBudgetBytes`, budget.ts's rule);
- *   - quilt with an unlimited budget (the floor);
+ *   - quilt and model-level with an unlimited budget (the floor: what cutting costs where memory never binds);
  *   - triton-style and quilt at 100% of the sum of peaks (every model fits; triton-style cannot load below it);
  *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works
  *     (benchWebgpuPool, its own result; `--only schedule` runs both).
- * Ratios of mean latency: quilt/model-level (goal <= 0.75; paper 0.746), quilt/layer-level (goal <= 0.62; paper
- * 0.623), quilt/triton-style at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
+ * Ratios of mean latency: quilt/model-level (goal <= 0.75; paper 0.746; and <= 1.00 both tight and unlimited:
+ * a task boundary must cost close to nothing), quilt/layer-level (goal <= 0.62; paper 0.623), quilt/triton-style
+ * at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
  */
 import * as path from 'node:path';
 import { ExperimentResult, WorkloadRunOptions, runWorkload } from '../experiment/run';
@@ -81,9 +82,9 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
       + (raised.length > 0 ? ` (raised from ${ctx.budget ?? '60%'}: ${raised.join('; ')})` : ''));
     for (const p of ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged']) rows.push(row('tight', main, p));
 
-    progress('schedule: quilt, unlimited budget');
-    const unlimited = await runWorkload({ workspace, backend: cpu, budget: 'unlimited', policies: ['quilt'], onProgress: reporter('unlimited') });
-    rows.push(row('unlimited', unlimited, 'quilt'));
+    progress('schedule: quilt and model-level, unlimited budget');
+    const unlimited = await runWorkload({ workspace, backend: cpu, budget: 'unlimited', policies: ['quilt', 'model-level'], onProgress: reporter('unlimited') });
+    rows.push(row('unlimited', unlimited, 'quilt'), row('unlimited', unlimited, 'model-level'));
 
     progress('schedule: triton-style and quilt at 100% of the sum of peaks');
     const fits = await runWorkload({ workspace, backend: cpu, budget: '100%', policies: ['triton-style', 'quilt'], onProgress: reporter('fits') });
@@ -95,9 +96,12 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
       'quilt/layer-level': ratio(q, summaryOf(main, 'layer-level')),
       'quilt/triton-style@100%': ratio(summaryOf(fits, 'quilt'), summaryOf(fits, 'triton-style')),
       'quilt/unlimited': ratio(q, summaryOf(unlimited, 'quilt')),
+      'quilt/model-level unlimited': ratio(summaryOf(unlimited, 'quilt'), summaryOf(unlimited, 'model-level')),
     };
     extra.ratios = ratios;
     goals.push(goal('mean latency quilt/model-level (paper 0.746)', ratios['quilt/model-level'], 0.75, ''));
+    goals.push(goal('mean latency quilt/model-level, tight budget', ratios['quilt/model-level'], 1.0, ''));
+    goals.push(goal('mean latency quilt/model-level, unlimited budget', ratios['quilt/model-level unlimited'], 1.0, ''));
     goals.push(goal('mean latency quilt/layer-level (paper 0.623)', ratios['quilt/layer-level'], 0.62, ''));
     goals.push(goal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9, ''));
     notes.push(`quilt/unlimited mean latency = ${round(ratios['quilt/unlimited'])} (the floor is 1; no goal)`);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { copyFileAtomic, writeFileAtomic, writeFileAtomicAsync } from './atomic-write';
+import { QuiltError } from './errors';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-atomic-'));
 
@@ -25,10 +26,20 @@ test('a failed rename keeps the old target and removes the temporary file', asyn
   const dir = tempDir();
   const target = path.join(dir, 'taken');
   fs.mkdirSync(path.join(target, 'inside'), { recursive: true });
+  const namesTarget = (e: unknown) => e instanceof QuiltError && e.message === `cannot write '${target}': it is a folder`;
+  assert.throws(() => writeFileAtomic(target, 'x'), namesTarget);
+  await assert.rejects(writeFileAtomicAsync(target, 'x'), namesTarget);
   const isFsError = (e: unknown) => /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code));
-  assert.throws(() => writeFileAtomic(target, 'x'), isFsError);
-  await assert.rejects(writeFileAtomicAsync(target, 'x'), isFsError);
-  assert.throws(() => copyFileAtomic(path.join(dir, 'missing'), path.join(dir, 'c')), isFsError);
+  assert.throws(() => copyFileAtomic(path.join(dir, 'missing'), path.join(dir, 'c')), isFsError, 'a missing source is not the target path\'s fault');
   assert.deepEqual(fs.readdirSync(dir), ['taken']);
   assert.deepEqual(fs.readdirSync(target), ['inside']);
+});
+
+test('a path under a file is a QuiltError that names the path (no stack, no internal error)', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'a-file');
+  fs.writeFileSync(file, '');
+  const target = path.join(file, 'out', 'plan.json');
+  assert.throws(() => writeFileAtomic(target, 'x'),
+    (e: unknown) => e instanceof QuiltError && e.message === `cannot write '${target}': a part of the path is a file, not a folder`);
 });

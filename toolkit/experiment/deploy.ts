@@ -7,8 +7,8 @@
  *  - webgpu / cuda: a task's weights are on the device only while its session exists. The session is created
  *    when the ledger says the weights are not resident (a cache miss: the scheduler calls `loadWeights`), so
  *    the run pays the real upload; when the ledger evicts them the session is released.
- * With the pool on, a task's outputs that later tasks read stay on the device (webgpu gpu-buffers); graph
- * outputs always come back to the host. Such outputs belong to the session that made them, so a session
+ * With the pool on, a task's outputs that later tasks read stay on the device (webgpu gpu-buffers; on cpu, in the
+ * worker lane that made them, pool on or off); graph outputs always come back to the host. Such outputs belong to the session that made them, so a session
  * whose weights are evicted while its outputs may still be read is released only with the deployment (its
  * weights leave the ledger at once; the device frees them at the end of the run).
  */
@@ -80,14 +80,19 @@ export interface DeployOptions {
 async function warmUp(plan: PartitionPlan, backend: Backend, sessions: readonly Session[], copies: number): Promise<void> {
   for (const session of sessions) {
     const feeds = zeroFeeds(plan.graph, session.inputNames, backend);
-    await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
+    const outputs = await Promise.all(Array.from({ length: copies }, () => session.run(feeds)));
+    // Outputs kept on the device (a cpu lane's pool) are freed at once: nothing reads them.
+    for (const out of outputs) for (const t of Object.values(out)) t.release?.();
   }
 }
 
 export async function deployPlan(plan: PartitionPlan, backend: Backend, options: DeployOptions, taskModels = build(plan)): Promise<LiveDeployment> {
   const graphOutputs = new Set(plan.graph.outputs.map((v) => plan.graph.values[v].name));
+  // Cut tensors stay on the device with the pool on; on a backend without device memory (cpu) they always stay in
+  // the lane that made them, whatever the policy: host memory is the device there, so nothing would really move.
+  const keep = options.pool || !backend.hasDeviceMemory;
   const sessions = taskModels.map((m) => new ResidentSession(
-    backend, m, options.pool ? m.outputNames.filter((n) => !graphOutputs.has(n)) : [],
+    backend, m, keep ? m.outputNames.filter((n) => !graphOutputs.has(n)) : [],
   ));
   if (!backend.hasDeviceMemory) {
     for (const s of sessions) await s.load();

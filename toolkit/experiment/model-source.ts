@@ -16,6 +16,8 @@ export interface ModelOptions {
   readonly seq?: number;
   /** Shapes of graph inputs by name (needed where a file has symbolic dimensions). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** Values of graph inputs by name (one value fills the tensor), for shape inference and every run's feeds. */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface OpenedModel {
@@ -26,6 +28,8 @@ export interface OpenedModel {
   /** The .onnx file the graph was read from. */
   readonly file: string;
   readonly graph: ResolvedGraph;
+  /** The input values it was opened with (fed to every run in place of random values). */
+  readonly inputValues: Readonly<Record<string, readonly number[]>>;
 }
 
 export function isZooRef(ref: string): boolean {
@@ -46,6 +50,7 @@ export async function modelFile(ref: string, options: ModelOptions = {}): Promis
 
 export async function openModel(ref: string, options: ModelOptions = {}): Promise<OpenedModel> {
   const { name, file } = await modelFile(ref, options);
-  const graph = await resolveShapes(loadModel(file, { name }), { inputShapes: options.inputShapes });
-  return { name, ref, file, graph };
+  const inputValues = options.inputValues ?? {};
+  const graph = await resolveShapes(loadModel(file, { name }), { inputShapes: options.inputShapes, inputValues });
+  return { name, ref, file, graph, inputValues };
 }

@@ -2,12 +2,12 @@
  * Partitioning a model for people and files: open it, propose a plan at a threshold and granularity,
  * validate it, and describe it in plain numbers (what `quilt partition --json` prints and plan.json holds).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { reduceMemoryOrder } from '../memory/reorder';
 import { build } from '../partition/build';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
@@ -25,6 +25,8 @@ export interface PartitionRequest extends ModelOptions {
   readonly order?: OrderChoice;
   /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
   readonly threshold?: number | string;
+  /** The runtime's own memory to include in demands (see memory/runtime-memory.ts); default: liveness only. */
+  readonly runtime?: RuntimeMemoryModel;
 }
 
 export function checkGranularity(name: string): Granularity {
@@ -51,7 +53,7 @@ export function partitionModel(model: OpenedModel, request: PartitionRequest): P
   if (granularity === 'quilt' && request.threshold === undefined) {
     throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the peak or a byte count)');
   }
-  const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold });
+  const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold, runtime: request.runtime });
   validate(plan);
   return plan;
 }
@@ -71,6 +73,7 @@ export function describePartition(plan: PartitionPlan) {
     threshold: plan.thresholdBytes,
     minFeasibleThreshold: plan.minFeasibleThreshold,
     modelPeakBytes: analyzeMemory(g, plan.order).peakBytes,
+    runtime: plan.runtime?.name ?? 'liveness only',
     taskCount: plan.tasks.length,
     tasks: plan.tasks.map((t) => ({
       index: t.index,
@@ -79,6 +82,7 @@ export function describePartition(plan: PartitionPlan) {
       lastOp: g.nodes[t.nodes[t.nodes.length - 1]]?.name ?? '',
       peakBytes: t.demandBytes,
       weightBytes: t.weightBytes,
+      runtimeBytes: t.runtimeBytes ?? 0,
       peakActivationBytes: t.peakActivationBytes,
       inputs: t.inputs.map(tensor),
       outputs: t.outputs.map(tensor),
@@ -92,7 +96,6 @@ export function describePartition(plan: PartitionPlan) {
 
 /** Writes task-<k>.onnx for every task and plan.json into `dir` (each file atomically). */
 export function writePartition(plan: PartitionPlan, dir: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = (name: string, data: Uint8Array | string) => {
     const file = path.join(dir, name);

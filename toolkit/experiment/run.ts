@@ -17,6 +17,8 @@ import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { openBackend } from '../runtime/ort-backend';
 import { randomFeeds } from '../runtime/feeds';
+import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
+import { calibrateSessionBytes } from './measure-memory';
 import { checkBudget } from '../schedule/budget';
 import { RealClock } from '../schedule/clock';
 import { Deployment } from '../schedule/deployment';
@@ -94,10 +96,13 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
   if (options.workspace === undefined && options.workload === undefined) {
     throw new Error('runWorkload: give a workload or a workspace');
   }
-  const workspace = options.workspace ?? await Workspace.open(options.workload!);
   const ownBackend = options.backend === undefined;
   const backend = options.backend ?? await openBackend('cpu');
   try {
+    // On the cpu backend every demand includes the CPU provider's own memory (memory/runtime-memory.ts), so the ledger
+    // reserves what a session really uses (`quilt memory`); other backends keep the liveness definition.
+    const runtime = backend.name === 'cpu' ? cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() }) : undefined;
+    const workspace = options.workspace ?? await Workspace.open(options.workload!, { runtime });
     return await runStage(workspace, backend, options, policies);
   } finally {
     // A backend this call opened is closed here (its worker lanes hold every loaded session's weights).
@@ -115,7 +120,8 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
 
   const workload = generateWorkload(spec);
   const requests: ScheduledRequest[] = workload.requests.map((r) => {
-    const feeds = randomFeeds(ws.opened.get(r.model)!.graph, backend, spec.seed * 100003 + r.id);
+    const model = ws.opened.get(r.model)!;
+    const feeds = randomFeeds(model.graph, backend, spec.seed * 100003 + r.id, model.inputValues);
     return { id: r.id, model: r.model, arrivalMs: r.arrivalMs, makeInputs: () => feeds };
   });
 

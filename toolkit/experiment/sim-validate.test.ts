@@ -38,14 +38,14 @@ test('real against simulated on a tiny workload: mean latency within a factor of
   fs.writeFileSync(file, mlp());
   const workload: WorkloadSpec = {
     name: 'mlp', description: 'test', seed: 5, requests: 16, arrival: { process: 'closed', clients: 2, thinkMs: 0 },
-    models: [{ name: 'mlp', model: file, batch: 1, seq: undefined, share: 1 }],
+    models: [{ name: 'mlp', model: file, batch: 1, seq: undefined, share: 1, inputValues: {} }],
   };
   const cpu = await openBackend('cpu');
   try {
     const profile = await calibrateCpu({ backend: cpu, workload, repeats: 5 });
     assert.ok(profile.modelFactors?.mlp !== undefined, 'the model got a factor');
     const policies = ['quilt', 'model-level', 'layer-level'];
-    const common = { workload, policies, budget: '100%', threshold: '50%', concurrency: 2 };
+    const common = { workload, policies, budget: '200%', threshold: '50%', concurrency: 2 };
     const real = await runWorkload({ ...common, backend: cpu });
     const sim = await runWorkload({ ...common, backend: new SimBackend(profile, 'calibrated.json') });
     const v = compareRuns(real, sim);

@@ -14,6 +14,7 @@ import { analyzeMemory } from '../memory/profile';
 import { build, TaskModel } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { BudgetNeed, budgetNeed, parseBudget } from '../schedule/budget';
 import { createPolicy } from '../schedule/policies';
 import { loadWorkloadSpec, MixEntry, WorkloadSpec } from '../workload';
@@ -34,6 +35,11 @@ export interface ModelInfo {
 export interface WorkspaceOptions {
   /** Keep each plan's built task models for later runs (default false: built per run and dropped). */
   readonly keepTaskModels?: boolean;
+  /**
+   * The runtime's own memory in every plan's demands (memory/runtime-memory.ts); `runWorkload` passes the cpu backend's
+   * when it opens the workspace for the cpu backend. Default: liveness only.
+   */
+  readonly runtime?: RuntimeMemoryModel;
 }
 
 export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
@@ -43,7 +49,7 @@ export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
 /** Opens a mix entry's model (a zoo name or an .onnx path). */
 export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
   const isZoo = ZOO_MODELS.some((m) => m.name === entry.model);
-  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq });
+  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq, inputValues: entry.inputValues });
 }
 
 export class Workspace {
@@ -88,9 +94,10 @@ export class Workspace {
     if (plan === undefined) {
       const model = this.opened.get(entry);
       if (model === undefined) throw new Error(`workspace: no model '${entry}' in workload '${this.spec.name}'`);
+      const runtime = this.options.runtime;
       plan = propose(model.graph, fileOrder(model.graph), granularity === 'quilt'
-        ? { granularity, threshold, clamp: true }
-        : { granularity });
+        ? { granularity, threshold, clamp: true, runtime }
+        : { granularity, runtime });
       this.plans.set(key, plan);
     }
     return plan;

@@ -3,8 +3,14 @@
  * Each task model reads the task's inputs (graph inputs and cut tensors) by their names in the whole model,
  * carries the weights its nodes read, and writes the task's outputs (cut tensors and graph outputs) by name,
  * so that chaining the task models is a matter of passing tensors along by name.
+ *
+ * Invariant: a task file holds exactly the weights its range reads, so the weight bytes it stores equal the plan's
+ * `weightBytes` for the task. A `Constant` node is never written as a node: its tensor travels with its readers
+ * (extractSubgraph turns the output of an unlisted Constant into an initializer of every task that reads it), so a
+ * converter layout that puts every Constant first does not load them all into the first task.
  */
-import { extractSubgraph } from '../graph/subgraph';
+import { Node } from '../graph/graph';
+import { constantTensor, extractSubgraph } from '../graph/subgraph';
 import { writeModel } from '../onnx/write';
 import { PartitionPlan, Task } from './plan';
 
@@ -16,7 +22,8 @@ export interface TaskModel {
 }
 
 export function buildTask(plan: PartitionPlan, task: Task): TaskModel {
-  const graph = extractSubgraph(plan.graph, task.nodes, {
+  const nodes = task.nodes.filter((i) => !isWeightConstant(plan.graph.nodes[i]));
+  const graph = extractSubgraph(plan.graph, nodes, {
     inputs: task.inputs, outputs: task.outputs, name: `${plan.model}.task${task.index}`,
   });
   const nameOf = (i: number) => plan.graph.values[i].name;
@@ -26,6 +33,11 @@ export function buildTask(plan: PartitionPlan, task: Task): TaskModel {
     inputNames: task.inputs.map(nameOf),
     outputNames: task.outputs.map(nameOf),
   };
+}
+
+/** A `Constant` whose tensor the toolkit keeps: it becomes an initializer wherever it is read. */
+function isWeightConstant(node: Node): boolean {
+  return node.inputs.length === 0 && constantTensor(node) !== undefined;
 }
 
 export function build(plan: PartitionPlan): TaskModel[] {

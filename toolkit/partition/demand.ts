@@ -10,6 +10,19 @@
  *     read it, not in the task that happens to hold the Constant node) + control-flow subgraph weights.
  * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
  *
+ * The runtime's own memory (`memory/runtime-memory.ts`, switched on by a RuntimeMemoryModel; none by default):
+ *   - feeds: a graph input is the caller's buffer, live from the range's first step to its last when read in it;
+ *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
+ *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
+ *     one term makes demand depend on where the range starts (a range that starts later may lose a credit), so
+ *     `DemandWindow`, which the partitioner searches with, leaves every in-place credit out: its demand is a
+ *     monotone upper bound of `rangeDemand`'s, and a plan it finds feasible is feasible;
+ *   - im2col: a Conv outside the NCHWc path adds its expansion buffer at its own step;
+ *   - nchwc: a weight counts with the bytes of the provider's layout (output channels rounded up to the block);
+ *   - prepack: a weight that a range reads both as a pre-packed Gemm/MatMul B and otherwise counts twice;
+ *   - session: every non-empty range adds the session's fixed bytes.
+ * The others are per-step constants or per-weight facts, which keep demand monotone under range inclusion.
+ *
  * Invariant used by the partitioner: demand is monotone under range inclusion (a range's demand is at least that
  * of any range inside it), so the feasible ends of a start form a prefix, and `feasibleEnds` is non-decreasing.
  *
@@ -21,6 +34,7 @@
 import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
+import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/runtime-memory';
 import { MaxTree } from './max-tree';
 
 export interface DemandModel {
@@ -42,19 +56,34 @@ export interface DemandModel {
   readonly produced: readonly (readonly number[])[];
   /** Per step: the bytes of the weights inside the node's subgraphs. */
   readonly subgraphWeightBytes: readonly number[];
+  /** The runtime's terms this model includes. */
+  readonly runtime: RuntimeMemoryModel;
+  /** Per value: bytes of a weight as the runtime stores it (0 for activations). */
+  readonly weightBytes: readonly number[];
+  /** Per step: the weights the node reads as a pre-packed B (a subset of weightReads). */
+  readonly packedReads: readonly (readonly number[])[];
+  /** Per step: bytes live at that step only (the im2col workspace). */
+  readonly stepBytes: readonly number[];
+  /** Per step: the bytes the node's output saves by running in place, and the dying input it reuses (-1: none). */
+  readonly inPlaceBytes: readonly number[];
+  readonly inPlaceSource: readonly number[];
 }
 
 export interface RangeDemand {
   readonly start: number;
   readonly end: number;
+  /** Bytes of the weights the range reads, as stored in its task file. */
   readonly weightBytes: number;
+  /** The runtime's weight-side terms: layout padding, pre-packed copies and the session's fixed bytes. */
+  readonly runtimeBytes: number;
+  /** Peak live activation bytes, with the runtime's per-step terms (workspace, in-place credit). */
   readonly peakActivationBytes: number;
   readonly demandBytes: number;
   /** The first step of the range where the live activation bytes peak. */
   readonly peakStep: number;
 }
 
-export function demandModel(graph: ShapedGraph, order: readonly number[]): DemandModel {
+export function demandModel(graph: ShapedGraph, order: readonly number[], runtime: RuntimeMemoryModel = LIVENESS_ONLY): DemandModel {
   const stepOfNode = checkOrder(graph, order);
   const n = order.length;
   const { lastStep } = valueLifetimes(graph, order, stepOfNode);
@@ -87,7 +116,21 @@ export function demandModel(graph: ShapedGraph, order: readonly number[]): Deman
     produced.push(node.outputs.filter((v) => v >= 0 && isActivation(graph.values[v])));
   });
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
-  return { graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes };
+  const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
+  const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
+  const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime));
+  const inPlaceBytes: number[] = [];
+  const inPlaceSource: number[] = [];
+  order.forEach((nodeIndex, step) => {
+    const dying = activationReads[step].filter((v) => keepUntil[v] === step);
+    const credit = inPlaceCredit(graph, graph.nodes[nodeIndex], dying, runtime);
+    inPlaceBytes.push(credit.bytes);
+    inPlaceSource.push(credit.source);
+  });
+  return {
+    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes,
+    runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
+  };
 }
 
 /** The demand of [start, end), evaluated directly. */
@@ -96,21 +139,35 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
   const delta = new Float64Array(end - start + 1);
   const lastReadInRange = new Map<number, number>();
   const weights = new Set<number>();
+  const packed = new Set<number>();
+  const plain = new Set<number>();
   let weightBytes = 0;
   for (let s = start; s < end; s++) {
     for (const v of model.activationReads[s]) if (model.producedAt[v] < start) lastReadInRange.set(v, s);
-    for (const w of model.weightReads[s]) weights.add(w);
+    for (const w of model.weightReads[s]) {
+      weights.add(w);
+      (model.packedReads[s].includes(w) ? packed : plain).add(w);
+    }
     weightBytes += model.subgraphWeightBytes[s];
+    // In place only into a tensor the range itself produced: a received one is a feed of the task's session.
+    const credit = model.inPlaceSource[s] >= 0 && model.producedAt[model.inPlaceSource[s]] >= start ? model.inPlaceBytes[s] : 0;
+    delta[s - start] += model.stepBytes[s] - credit;
+    delta[s - start + 1] -= model.stepBytes[s] - credit;
     for (const v of model.produced[s]) {
       delta[s - start] += values[v].bytes;
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
   for (const [v, last] of lastReadInRange) {
+    const until = model.runtime.feedsLiveToEnd && model.producedAt[v] < 0 ? end - 1 : last;
     delta[0] += values[v].bytes;
-    delta[last - start + 1] -= values[v].bytes;
+    delta[until - start + 1] -= values[v].bytes;
   }
-  for (const w of weights) weightBytes += values[w].bytes;
+  let runtimeBytes = end > start ? model.runtime.sessionBytes : 0;
+  for (const w of weights) {
+    weightBytes += values[w].bytes;
+    runtimeBytes += model.weightBytes[w] * (packed.has(w) && plain.has(w) ? 2 : 1) - values[w].bytes;
+  }
   let live = 0;
   let peak = 0;
   let peakStep = start;
@@ -118,7 +175,7 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     live += delta[s - start];
     if (live > peak) { peak = live; peakStep = s; }
   }
-  return { start, end, weightBytes, peakActivationBytes: peak, demandBytes: weightBytes + peak, peakStep };
+  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
 }
 
 /** A range [start, end) that grows at its end and shrinks at its start, one step at a time, with its demand. */
@@ -127,13 +184,41 @@ export class DemandWindow {
   private endStep = 0;
   private readonly live: MaxTree;
   private readonly weightUses: Int32Array;
+  private readonly packedUses: Int32Array;
   private weightBytes = 0;
   /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
   private handedOnBytes = 0;
+  /** Graph inputs read in the window, live to its end when the runtime keeps the caller's feeds (feedsLiveToEnd). */
+  private readonly feedUses: Int32Array;
+  private feedBytes = 0;
 
   constructor(private readonly model: DemandModel) {
     this.live = new MaxTree(model.order.length);
     this.weightUses = new Int32Array(model.graph.values.length);
+    this.packedUses = new Int32Array(model.graph.values.length);
+    this.feedUses = new Int32Array(model.graph.values.length);
+  }
+
+  private isFeed(v: number): boolean {
+    return this.model.runtime.feedsLiveToEnd && this.model.producedAt[v] < 0;
+  }
+
+  /** Weight bytes with the runtime's terms of weight `w` given its uses, all and pre-packed, in the window. */
+  private weightCost(w: number): number {
+    const all = this.weightUses[w];
+    if (all === 0) return 0;
+    const packed = this.packedUses[w];
+    return this.model.weightBytes[w] * (packed > 0 && packed < all ? 2 : 1);
+  }
+
+  private useWeights(step: number, delta: 1 | -1): void {
+    const m = this.model;
+    for (const w of m.weightReads[step]) {
+      const before = this.weightCost(w);
+      this.weightUses[w] += delta;
+      if (m.packedReads[step].includes(w)) this.packedUses[w] += delta;
+      this.weightBytes += this.weightCost(w) - before;
+    }
   }
 
   get start(): number { return this.startStep; }
@@ -141,7 +226,7 @@ export class DemandWindow {
 
   demand(): number {
     if (this.endStep === this.startStep) return this.weightBytes;
-    return this.weightBytes + this.live.maxIn(this.startStep, this.endStep - 1);
+    return this.weightBytes + this.model.runtime.sessionBytes + this.live.maxIn(this.startStep, this.endStep - 1);
   }
 
   /** Adds the step at `end` to the window. */
@@ -150,11 +235,17 @@ export class DemandWindow {
     const values = m.graph.values;
     const e = this.endStep;
     if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
-    for (const w of m.weightReads[e]) if (this.weightUses[w]++ === 0) this.weightBytes += values[w].bytes;
+    this.useWeights(e, 1);
     this.weightBytes += m.subgraphWeightBytes[e];
-    this.live.add(e, e, this.handedOnBytes);
+    for (const v of m.activationReads[e]) {
+      if (!this.isFeed(v) || this.feedUses[v]++ > 0) continue;
+      if (e > this.startStep) this.live.add(this.startStep, e - 1, values[v].bytes);
+      this.feedBytes += values[v].bytes;
+    }
+    this.live.add(e, e, this.handedOnBytes + this.feedBytes + m.stepBytes[e]);
     m.activationReads[e].forEach((v, k) => {
       const bytes = values[v].bytes;
+      if (this.isFeed(v)) return;
       if (m.producedAt[v] < this.startStep) {
         const previous = m.previousRead[e][k];
         this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
@@ -176,8 +267,13 @@ export class DemandWindow {
     const values = m.graph.values;
     const s = this.startStep;
     if (s >= this.endStep) throw new Error('DemandWindow: the window is empty');
-    for (const w of m.weightReads[s]) if (--this.weightUses[w] === 0) this.weightBytes -= values[w].bytes;
+    this.useWeights(s, -1);
     this.weightBytes -= m.subgraphWeightBytes[s];
+    for (const v of m.activationReads[s]) {
+      if (!this.isFeed(v) || --this.feedUses[v] > 0) continue;
+      if (s + 1 <= this.endStep - 1) this.live.add(s + 1, this.endStep - 1, -values[v].bytes);
+      this.feedBytes -= values[v].bytes;
+    }
     for (const v of m.produced[s]) {
       if (m.keepUntil[v] < this.endStep) continue;
       // It was kept to the window's end; now it is received, live only until its last read inside the window.

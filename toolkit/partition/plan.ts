@@ -5,6 +5,7 @@
  * Cut tensors are values produced by one task and read by a later one; they live in the request's pool.
  */
 import { ShapedGraph } from '../graph/graph';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
 
 export type Granularity = 'quilt' | 'layer' | 'model';
 
@@ -27,9 +28,14 @@ export interface Task {
   readonly weights?: readonly number[];
   /** Bytes of the weights the task's nodes read (initializers, Constant outputs, control-flow subgraph weights). */
   readonly weightBytes: number;
-  /** Peak bytes of live activations while the task runs (inputs and outputs included). */
+  /** Peak bytes of live activations while the task runs (inputs and outputs included), with the runtime's working memory. */
   readonly peakActivationBytes: number;
-  /** weightBytes + peakActivationBytes. */
+  /**
+   * The runtime's weight-side terms (layout padding, pre-packed copies, the session's fixed bytes; see
+   * `memory/runtime-memory.ts`); 0 or absent when the plan was proposed without a runtime memory model.
+   */
+  readonly runtimeBytes?: number;
+  /** weightBytes + runtimeBytes + peakActivationBytes. */
   readonly demandBytes: number;
 }
 
@@ -73,4 +79,6 @@ export interface PartitionPlan {
   /** Sum of the bytes of every cut tensor. */
   readonly cutBytes: number;
   readonly pool: PoolPlan;
+  /** The runtime memory model the demands include (`memory/runtime-memory.ts`); absent: liveness only. */
+  readonly runtime?: RuntimeMemoryModel;
 }

@@ -21,6 +21,7 @@ import { ShapedGraph } from '../graph/graph';
 import { QuiltError } from '../core/errors';
 import { formatBytes } from '../core/units';
 import { analyzeMemory } from '../memory/profile';
+import { LIVENESS_ONLY, RuntimeMemoryModel } from '../memory/runtime-memory';
 import { DemandModel, demandModel, feasibleEnds, rangeDemand } from './demand';
 import { CutTensor, Granularity, PartitionPlan, Task } from './plan';
 import { planPool } from './pool';
@@ -37,6 +38,11 @@ export interface ProposeOptions {
    * raised to it instead of being an error. The plan's `thresholdBytes` is the threshold used.
    */
   readonly clamp?: boolean;
+  /**
+   * The runtime's own memory to include in every demand (`memory/runtime-memory.ts`); default: none (liveness only).
+   * With one, a percentage threshold is a share of the whole model's demand under it.
+   */
+  readonly runtime?: RuntimeMemoryModel;
 }
 
 /** A half-open range of steps [start, end). */
@@ -45,20 +51,21 @@ export type StepRange = readonly [number, number];
 export function propose(graph: ShapedGraph, order: readonly number[], options: ProposeOptions): PartitionPlan {
   switch (options.granularity) {
     case 'model': {
-      const model = demandModel(graph, order);
+      const model = demandModel(graph, order, options.runtime);
       const ranges: StepRange[] = order.length > 0 ? [[0, order.length]] : [];
       return describePlan(model, ranges, 'model', undefined, options);
     }
     case 'layer': {
-      const model = demandModel(graph, constantsBeforeReaders(graph, order));
+      const model = demandModel(graph, constantsBeforeReaders(graph, order), options.runtime);
       return describePlan(model, layerRanges(model), 'layer', undefined, options);
     }
     case 'quilt': {
-      const model = demandModel(graph, order);
+      const model = demandModel(graph, order, options.runtime);
       if (options.threshold === undefined) {
         throw new QuiltError(`model '${graph.name}': granularity 'quilt' needs a threshold (bytes, e.g. 64MiB, or a percentage of the peak, e.g. 50%)`);
       }
-      const asked = parseThreshold(options.threshold, analyzeMemory(graph, order).peakBytes);
+      const peak = options.runtime === undefined ? analyzeMemory(graph, order).peakBytes : rangeDemand(model, 0, order.length).demandBytes;
+      const asked = parseThreshold(options.threshold, peak);
       const tightest = tightestStep(model);
       const threshold = options.clamp === true && tightest !== undefined ? Math.max(asked, tightest.demandBytes) : asked;
       if (tightest !== undefined && tightest.demandBytes > threshold) {
@@ -241,7 +248,8 @@ export function describePlan(
     const demand = rangeDemand(model, start, end);
     return {
       index, start, end, nodes: order.slice(start, end), inputs, outputs, weights,
-      weightBytes: demand.weightBytes, peakActivationBytes: demand.peakActivationBytes, demandBytes: demand.demandBytes,
+      weightBytes: demand.weightBytes, runtimeBytes: demand.runtimeBytes, peakActivationBytes: demand.peakActivationBytes,
+      demandBytes: demand.demandBytes,
     };
   });
   const tightest = tightestStep(model);
@@ -257,5 +265,6 @@ export function describePlan(
     cuts,
     cutBytes: cuts.reduce((sum, c) => sum + c.bytes, 0),
     pool: planPool(cuts, { alignment: options.poolAlignment }),
+    ...(model.runtime === LIVENESS_ONLY ? {} : { runtime: model.runtime }),
   };
 }

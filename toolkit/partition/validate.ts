@@ -31,7 +31,7 @@ export function validate(plan: PartitionPlan): void {
 
   // 1. order
   try { checkOrder(graph, order); } catch (e) { fail((e as Error).message); }
-  const model = demandModel(graph, order);
+  const model = demandModel(graph, order, plan.runtime);
 
   // 2. coverage
   let next = 0;
@@ -54,10 +54,12 @@ export function validate(plan: PartitionPlan): void {
   if (plan.granularity === 'quilt' && plan.thresholdBytes < tightest) fail(`threshold ${plan.thresholdBytes} is below the smallest feasible ${tightest}`);
   for (const t of tasks) {
     const d = rangeDemand(model, t.start, t.end);
-    if (d.weightBytes !== t.weightBytes || d.peakActivationBytes !== t.peakActivationBytes || d.demandBytes !== t.demandBytes) {
+    if (d.weightBytes !== t.weightBytes || d.runtimeBytes !== (t.runtimeBytes ?? 0) || d.peakActivationBytes !== t.peakActivationBytes || d.demandBytes !== t.demandBytes) {
       fail(`task ${t.index} reports weights/peak/demand ${t.weightBytes}/${t.peakActivationBytes}/${t.demandBytes}, recomputed ${d.weightBytes}/${d.peakActivationBytes}/${d.demandBytes}`);
     }
-    if (t.demandBytes !== t.weightBytes + t.peakActivationBytes) fail(`task ${t.index}: demand is not weights + peak activations`);
+    if (t.demandBytes !== t.weightBytes + (t.runtimeBytes ?? 0) + t.peakActivationBytes) {
+      fail(`task ${t.index}: demand is not weights + runtime bytes + peak activations`);
+    }
     if (plan.granularity === 'quilt' && t.demandBytes > plan.thresholdBytes) {
       fail(`task ${t.index} demands ${t.demandBytes} bytes, over the threshold ${plan.thresholdBytes}`);
     }

@@ -12,6 +12,8 @@ export interface TensorHandle {
   readonly type: string;
   /** Where its data lives: 'cpu' for host memory, 'gpu-buffer' (webgpu) or 'cuda' when it stays on the device. */
   readonly location?: string;
+  /** Frees what the backend holds for it (a cpu lane's resident copy); optional, and a no-op when called twice. */
+  release?(): void;
 }
 
 /** The element arrays a tensor can be made from (by `Backend.tensor`). */

@@ -4,106 +4,71 @@
  * Why lanes: onnxruntime-node serialises the runs of one process (measured: two concurrent ResNet-50 runs end
  * at 35 and 69 ms; in two worker threads both end at 36 ms). A multi-tenant scheduler needs tasks to really
  * run at once, so each lane is a worker with its own onnxruntime, every session is loaded into every lane,
- * and a run takes the first free lane (FIFO when all are busy). Cores are split between lanes
- * (intra-op threads = cores / lanes, at least 1).
+ * and cores are split between lanes (intra-op threads = cores / lanes, at least 1).
  *
- * Host memory is the device here: tensors are plain arrays; moving them to and from a lane is a copy within
- * host memory (results are transferred without a copy). Workers do not keep the process alive when idle.
+ * The pool is real: outputs a session was told to keep on the device (`outputsOnDevice`: a request's cut
+ * tensors) stay in the lane that produced them as `LaneTensor`s; the main thread holds only their shape.
+ * Stages of a run:
+ *  1. Pick a lane (affinity): a free lane that holds the run's resident inputs; else the free lane holding the
+ *     fewest resident tensors; else wait (FIFO) for the first lane that frees.
+ *  2. Resident inputs held by another lane move once: that lane hands their buffers over (transferred, no copy),
+ *     and they travel on to the chosen lane (transferred again) where they stay resident.
+ *  3. One message out (host inputs cloned: the caller owns them; resident inputs by id), one back (kept outputs
+ *     as shape only; the others as data, transferred).
+ * Crash-proof: a lane that dies fails the runs it owed with a LaneCrashError, is replaced at once (every loaded
+ * session is loaded again), and the tensors it held are lost (a run that reads one fails, saying so).
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { Lane } from './lane';
+import { LaneHome, LaneTensor } from './lane-tensor';
 import { ortTensor } from './ort-tensor';
-import { PlainTensor, WorkerReply, WorkerRequest } from './worker-protocol';
+import { LaneFault, WireFeed, WireTensor, WorkerReply } from './worker-protocol';
+import { cpuLaneLayout } from './cpu-session-options';
 
 export interface CpuBackendOptions {
   /** How many tasks can run at once (worker lanes); default: the number of cores. */
   readonly lanes?: number;
   /** Intra-op threads per lane; default: cores / lanes, at least 1. */
   readonly threadsPerLane?: number;
+  /** A JavaScript heap limit per lane in MiB (a lane that exceeds it dies and is replaced); default: Node's. */
+  readonly laneHeapLimitMb?: number;
 }
 
-interface Pending {
-  resolve(reply: WorkerReply): void;
+interface LoadedModel {
+  readonly bytes: Uint8Array;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
 }
 
-class Lane {
-  private readonly worker: Worker;
-  private pending = 0;
-  private readonly bySession = new Map<number, Pending[]>();
-  private readonly byCall = new Map<number, Pending>();
-  busy = false;
-
-  constructor() {
-    this.worker = new Worker(path.join(__dirname, 'ort-worker.js'));
-    this.worker.unref();
-    this.worker.on('message', (reply: WorkerReply) => this.receive(reply));
-  }
-
-  request(message: WorkerRequest): Promise<WorkerReply> {
-    return new Promise((resolve) => {
-      if (message.kind === 'run') this.byCall.set(message.callId, { resolve });
-      else if (message.kind === 'load') {
-        const waiting = this.bySession.get(message.sessionId) ?? [];
-        waiting.push({ resolve });
-        this.bySession.set(message.sessionId, waiting);
-      }
-      if (this.pending++ === 0) this.worker.ref();
-      this.worker.postMessage(message);
-    });
-  }
-
-  post(message: WorkerRequest): void {
-    this.worker.postMessage(message);
-  }
-
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private receive(reply: WorkerReply): void {
-    const callId = reply.kind === 'loaded' ? undefined : reply.callId;
-    const sessionId = reply.kind === 'result' ? undefined : reply.sessionId;
-    let target: Pending | undefined;
-    if (callId !== undefined) {
-      target = this.byCall.get(callId);
-      this.byCall.delete(callId);
-    } else if (sessionId !== undefined) {
-      target = this.bySession.get(sessionId)?.shift();
-    }
-    if (--this.pending === 0) this.worker.unref();
-    target?.resolve(reply);
-  }
-}
-
-function toPlain(t: TensorHandle): PlainTensor {
-  const tensor = t as ort.Tensor;
-  return { type: tensor.type, dims: tensor.dims, data: tensor.data as PlainTensor['data'] };
-}
-
-function fromPlain(t: PlainTensor): ort.Tensor {
+function fromWire(t: WireTensor): ort.Tensor {
   return new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
 }
 
+function hostWire(t: TensorHandle): WireTensor {
+  const tensor = t as ort.Tensor;
+  return { type: tensor.type, dims: tensor.dims, data: tensor.data as WireTensor['data'] };
+}
+
+function failure(reply: WorkerReply, what: string): Error {
+  return new Error(reply.kind === 'failed' ? reply.message : `unexpected reply '${reply.kind}' from a cpu lane to ${what}`);
+}
+
 class CpuSession implements Session {
+  private readonly keep: ReadonlySet<string>;
   constructor(
     private readonly backend: CpuBackend,
     private readonly id: number,
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
-  ) {}
+    outputsOnDevice: SessionOptions['outputsOnDevice'],
+  ) {
+    this.keep = new Set(outputsOnDevice === true ? outputNames : outputsOnDevice === undefined || outputsOnDevice === false ? [] : outputsOnDevice);
+  }
 
-  async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
-    const plain: Record<string, PlainTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) plain[name] = toPlain(t);
-    const reply = await this.backend.runOnFreeLane(this.id, plain);
-    if (reply.kind === 'failed') throw new Error(reply.message);
-    if (reply.kind !== 'result') throw new Error(`unexpected reply '${reply.kind}' from a CPU lane`);
-    const outputs: Record<string, TensorHandle> = {};
-    for (const [name, t] of Object.entries(reply.outputs)) outputs[name] = fromPlain(t);
-    return outputs;
+  run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
+    return this.backend.runSession(this.id, feeds, this.keep);
   }
 
   async dispose(): Promise<void> {
@@ -111,16 +76,26 @@ class CpuSession implements Session {
   }
 }
 
-export class CpuBackend implements Backend {
+export class CpuBackend implements Backend, LaneHome {
   readonly name = 'cpu' as const;
   readonly hasDeviceMemory = false;
   readonly device: string;
   readonly lanes: number;
   private readonly threads: number;
+  private readonly heapLimitMb: number | undefined;
   private readonly pool: Lane[] = [];
-  private readonly waiting: ((lane: Lane) => void)[] = [];
+  private readonly busy: boolean[] = [];
+  /** Live resident tensors per lane, and each lane's incarnation. */
+  private readonly residents: number[] = [];
+  private readonly epochs: number[] = [];
+  private readonly drops: number[][] = [];
+  private dropsScheduled = false;
+  private readonly waiting: ((lane: number) => void)[] = [];
+  private readonly models = new Map<number, LoadedModel>();
   private nextSession = 1;
   private nextCall = 1;
+  private nextTensor = 1;
+  private closed = false;
 
   /** One task per lane. */
   get concurrency(): number {
@@ -133,17 +108,14 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     const cores = os.cpus().length;
-    this.lanes = Math.max(1, Math.floor(options.lanes ?? cores));
-    this.threads = Math.max(1, Math.floor(options.threadsPerLane ?? cores / this.lanes));
+    const layout = cpuLaneLayout(cores, options.lanes, options.threadsPerLane);
+    this.lanes = layout.lanes;
+    this.threads = layout.threads;
+    this.heapLimitMb = options.laneHeapLimitMb;
     this.device = `cpu: ${os.cpus()[0]?.model ?? 'unknown'}, ${cores} cores, ${this.lanes} lanes x ${this.threads} threads`;
   }
 
-  private ensureLanes(): Lane[] {
-    while (this.pool.length < this.lanes) this.pool.push(new Lane());
-    return this.pool;
-  }
-
-  async load(model: Uint8Array, _options: SessionOptions = {}): Promise<Session> {
+  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const sessionId = this.nextSession++;
     const replies = await Promise.all(this.ensureLanes().map((lane) => lane.request({
       kind: 'load', sessionId, bytes: model, threads: this.threads,
@@ -154,43 +126,154 @@ export class CpuBackend implements Backend {
       throw new Error(`onnxruntime (cpu) could not load the model: ${failed.message}`);
     }
     const loaded = replies[0];
-    if (loaded.kind !== 'loaded') throw new Error('a CPU lane did not load the model');
-    return new CpuSession(this, sessionId, loaded.inputNames, loaded.outputNames);
+    if (loaded.kind !== 'loaded') throw failure(loaded, 'a load');
+    this.models.set(sessionId, { bytes: model, inputNames: loaded.inputNames, outputNames: loaded.outputNames });
+    return new CpuSession(this, sessionId, loaded.inputNames, loaded.outputNames, options.outputsOnDevice);
   }
 
-  /** @internal Runs on the first free lane, waiting (FIFO) when every lane is busy. */
-  async runOnFreeLane(sessionId: number, feeds: Record<string, PlainTensor>): Promise<WorkerReply> {
-    const lane = await this.acquire();
-    try {
-      return await lane.request({ kind: 'run', callId: this.nextCall++, sessionId, feeds });
-    } finally {
-      this.releaseLane(lane);
+  /** @internal One run: pick a lane, move resident inputs held elsewhere, run, wrap the outputs. */
+  async runSession(sessionId: number, feeds: Readonly<Record<string, TensorHandle>>, keep: ReadonlySet<string>): Promise<Record<string, TensorHandle>> {
+    const residentFeeds: [string, LaneTensor][] = [];
+    for (const [name, t] of Object.entries(feeds)) {
+      if (!(t instanceof LaneTensor)) continue;
+      this.checkAlive(name, t);
+      residentFeeds.push([name, t]);
     }
+    const laneIndex = await this.acquire(residentFeeds.map(([, t]) => t.lane));
+    try {
+      const wire: Record<string, WireFeed> = {};
+      const transfer = await this.moveInto(laneIndex, residentFeeds, wire);
+      for (const [name, t] of Object.entries(feeds)) if (!(t instanceof LaneTensor)) wire[name] = { host: hostWire(t) };
+      const ids: Record<string, number> = {};
+      for (const name of keep) ids[name] = this.nextTensor++;
+      const lane = this.pool[laneIndex];
+      const epoch = this.epochs[laneIndex];
+      const reply = await lane.request({ kind: 'run', callId: this.nextCall++, sessionId, feeds: wire, keep: ids }, transfer);
+      if (reply.kind !== 'result') throw failure(reply, 'a run');
+      const outputs: Record<string, TensorHandle> = {};
+      for (const [name, t] of Object.entries(reply.outputs)) outputs[name] = fromWire(t);
+      for (const [name, shape] of Object.entries(reply.kept)) {
+        outputs[name] = new LaneTensor(shape.type, shape.dims, ids[name], laneIndex, epoch, this);
+        this.residents[laneIndex]++;
+      }
+      return outputs;
+    } finally {
+      this.releaseLane(laneIndex);
+    }
+  }
+
+  /** Resident inputs held by other lanes: taken from there (transferred) and fed here to stay (transferred). */
+  private async moveInto(laneIndex: number, residentFeeds: readonly [string, LaneTensor][], wire: Record<string, WireFeed>): Promise<ArrayBuffer[]> {
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, t] of residentFeeds) {
+      this.checkAlive(name, t);
+      if (t.lane === laneIndex) {
+        wire[name] = { resident: t.id };
+        continue;
+      }
+      const from = t.lane;
+      const reply = await this.pool[from].request({ kind: 'take', callId: this.nextCall++, ids: [t.id] });
+      if (reply.kind !== 'taken') throw failure(reply, 'a move');
+      const data = reply.tensors[t.id];
+      this.residents[from]--;
+      t.lane = laneIndex;
+      t.epoch = this.epochs[laneIndex];
+      this.residents[laneIndex]++;
+      wire[name] = { host: data, keepAs: t.id };
+      const view = data.data;
+      if (ArrayBuffer.isView(view) && view.buffer instanceof ArrayBuffer && !transfer.includes(view.buffer)) transfer.push(view.buffer);
+    }
+    return transfer;
+  }
+
+  private checkAlive(name: string, t: LaneTensor): void {
+    if (t.released) throw new Error(`input '${name}' was released before this run`);
+    if (t.epoch !== this.epochs[t.lane]) throw new Error(`input '${name}' was lost: cpu lane ${t.lane}, which held it, died`);
+  }
+
+  /** @internal LaneHome: frees a resident tensor (batched: one message per lane per turn of the event loop). */
+  drop(t: LaneTensor): void {
+    if (this.closed || t.epoch !== this.epochs[t.lane]) return;
+    this.residents[t.lane]--;
+    this.drops[t.lane].push(t.id);
+    if (this.dropsScheduled) return;
+    this.dropsScheduled = true;
+    setImmediate(() => {
+      this.dropsScheduled = false;
+      this.drops.forEach((ids, lane) => {
+        if (ids.length > 0) this.pool[lane]?.post({ kind: 'drop', ids: ids.splice(0) });
+      });
+    });
   }
 
   /** @internal */
   release(sessionId: number): void {
+    this.models.delete(sessionId);
     for (const lane of this.pool) lane.post({ kind: 'release', sessionId });
   }
 
-  /** Stops the worker lanes (sessions are gone with them). */
+  /** @internal For tests of crash handling: the lane's next run dies mid-run in the way given. */
+  injectFault(lane: number, fault: LaneFault): void {
+    this.ensureLanes()[lane].post({ kind: 'fault', fault });
+  }
+
+  /** Stops the worker lanes (sessions and resident tensors are gone with them). */
   async close(): Promise<void> {
+    this.closed = true;
     const lanes = this.pool.splice(0);
     await Promise.all(lanes.map((l) => l.terminate()));
   }
 
-  private acquire(): Promise<Lane> {
-    const free = this.ensureLanes().find((l) => !l.busy);
-    if (free !== undefined) {
-      free.busy = true;
-      return Promise.resolve(free);
+  private ensureLanes(): Lane[] {
+    while (this.pool.length < this.lanes) {
+      const i = this.pool.length;
+      this.pool.push(this.newLane(i));
+      this.busy.push(false);
+      this.residents.push(0);
+      this.epochs.push(0);
+      this.drops.push([]);
+    }
+    return this.pool;
+  }
+
+  private newLane(index: number): Lane {
+    const limits = this.heapLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: this.heapLimitMb };
+    return new Lane(index, (lane) => this.replace(lane), limits);
+  }
+
+  /** A lane died: a fresh one takes its place with every loaded session; what it held is lost. */
+  private replace(dead: Lane): void {
+    if (this.closed || this.pool[dead.index] !== dead) return;
+    const i = dead.index;
+    this.epochs[i]++;
+    this.residents[i] = 0;
+    this.drops[i] = [];
+    const lane = this.newLane(i);
+    this.pool[i] = lane;
+    // Loads are handled in order, before any run posted after them; a failed reload fails those runs.
+    for (const [sessionId, m] of this.models) {
+      lane.request({ kind: 'load', sessionId, bytes: m.bytes, threads: this.threads }).catch(() => undefined);
+    }
+  }
+
+  private acquire(preferred: readonly number[]): Promise<number> {
+    this.ensureLanes();
+    let pick = preferred.find((i) => !this.busy[i]);
+    if (pick === undefined) {
+      for (let i = 0; i < this.lanes; i++) {
+        if (!this.busy[i] && (pick === undefined || this.residents[i] < this.residents[pick])) pick = i;
+      }
+    }
+    if (pick !== undefined) {
+      this.busy[pick] = true;
+      return Promise.resolve(pick);
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private releaseLane(lane: Lane): void {
+  private releaseLane(lane: number): void {
     const next = this.waiting.shift();
     if (next !== undefined) next(lane);
-    else lane.busy = false;
+    else this.busy[lane] = false;
   }
 }

@@ -1,14 +1,18 @@
 /**
- * Seeded random inputs for any graph: floats uniform in [-1, 1); integers in a range that is valid where the
- * input indexes a table (a `Gather` on a weight: token ids stay below the vocabulary size), else [0, 4);
- * booleans at random. Made by the backend's tensor factory (`Backend.tensor`), keyed by input name.
+ * Seeded random inputs for any graph: floats uniform in [-1, 1) (float16 rounded to nearest); integers in a
+ * range that is valid where the input indexes a table (a `Gather` on a weight: token ids stay below the
+ * vocabulary size), else [0, 4); booleans at random. An input given values (`--input-value`, a workload
+ * entry's `inputValues`) gets exactly those instead (one value fills the tensor). Made by the backend's tensor
+ * factory (`Backend.tensor`), keyed by input name.
  */
 import { ShapedGraph, elementCount } from '../graph/graph';
 import { Backend, TensorArray, TensorHandle } from './backend';
 import { createRng } from '../core/prng';
+import { expandValues } from '../shapes';
+import { toHalfBits } from '../graph/half';
 
 /** The exclusive upper bound for an integer input: the gathered dimension when it indexes a weight. */
-function integerBound(graph: ShapedGraph, valueIndex: number): number {
+export function integerBound(graph: ShapedGraph, valueIndex: number): number {
   let bound = Infinity;
   for (const n of graph.values[valueIndex].consumers) {
     const node = graph.nodes[n];
@@ -26,31 +30,43 @@ function integerBound(graph: ShapedGraph, valueIndex: number): number {
 /** What makes tensors: a backend (its `tensor`), or anything with the same factory. */
 export type TensorFactory = Pick<Backend, 'tensor'>;
 
-export function randomFeeds(graph: ShapedGraph, factory: TensorFactory, seed = 1): Record<string, TensorHandle> {
+/** The typed array of `dtype` holding `xs` (numbers, row-major; float16 as its bits). */
+export function typedArray(dtype: string, xs: ArrayLike<number>, input: string): TensorArray {
+  switch (dtype) {
+    case 'float32': return Float32Array.from(xs);
+    case 'float64': return Float64Array.from(xs);
+    case 'float16': return Uint16Array.from(xs, toHalfBits);
+    case 'int64': return BigInt64Array.from(xs, (x) => BigInt(x));
+    case 'uint64': return BigUint64Array.from(xs, (x) => BigInt(x));
+    case 'int32': return Int32Array.from(xs);
+    case 'uint32': return Uint32Array.from(xs);
+    case 'int16': return Int16Array.from(xs);
+    case 'uint16': return Uint16Array.from(xs);
+    case 'int8': return Int8Array.from(xs);
+    case 'uint8': case 'bool': return Uint8Array.from(xs);
+    default: throw new Error(`inputs of type ${dtype} (input '${input}') are not supported`);
+  }
+}
+
+export function randomFeeds(
+  graph: ShapedGraph, factory: TensorFactory, seed = 1, values: Readonly<Record<string, readonly number[]>> = {},
+): Record<string, TensorHandle> {
   const rng = createRng(seed);
   const random = () => rng.next();
   const feeds: Record<string, TensorHandle> = {};
   for (const i of graph.inputs) {
     const v = graph.values[i];
     const n = elementCount(v.shape);
-    let data: TensorArray;
-    switch (v.dtype) {
-      case 'float32': data = Float32Array.from({ length: n }, () => random() * 2 - 1); break;
-      case 'float64': data = Float64Array.from({ length: n }, () => random() * 2 - 1); break;
-      case 'int64': {
-        const bound = integerBound(graph, i);
-        data = BigInt64Array.from({ length: n }, () => BigInt(Math.floor(random() * bound)));
-        break;
-      }
-      case 'int32': {
-        const bound = integerBound(graph, i);
-        data = Int32Array.from({ length: n }, () => Math.floor(random() * bound));
-        break;
-      }
-      case 'bool': data = Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)); break;
-      default: throw new Error(`random inputs of type ${v.dtype} (input '${v.name}') are not supported`);
+    const given = values[v.name];
+    let xs: ArrayLike<number>;
+    if (given !== undefined) xs = expandValues(given, n);
+    else if (v.dtype.startsWith('float')) xs = Float64Array.from({ length: n }, () => random() * 2 - 1);
+    else if (v.dtype === 'bool') xs = Float64Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0));
+    else {
+      const bound = integerBound(graph, i);
+      xs = Float64Array.from({ length: n }, () => Math.floor(random() * bound));
     }
-    feeds[v.name] = factory.tensor(v.dtype, data, v.shape);
+    feeds[v.name] = factory.tensor(v.dtype, typedArray(v.dtype, xs, v.name), v.shape);
   }
   return feeds;
 }

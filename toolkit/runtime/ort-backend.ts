@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { ortSessionLogOptions } from '../onnx/ort-log';
 import { QuiltError, oneLine } from '../core/errors';
 import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
 import { ortTensor } from './ort-tensor';
@@ -72,7 +73,7 @@ class GpuBackend implements Backend {
       executionProviders: [this.name, 'cpu'],
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
+      ...ortSessionLogOptions(),
     };
     // Only webgpu can hand a session's output to the next session without leaving the device (see
     // shared/ENVIRONMENT.md); elsewhere outputs come back to host memory.
@@ -131,7 +132,7 @@ export async function checkBackend(name: Exclude<BackendName, 'fake' | `sim:${st
   const listed = ort.listSupportedBackends().find((b) => b.name === name);
   if (listed === undefined) return `onnxruntime-node ${ort.env.versions.common} does not list it`;
   try {
-    const session = await ort.InferenceSession.create(probe(), { executionProviders: [name], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(probe(), { executionProviders: [name], ...ortSessionLogOptions() });
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [4]) });
     const data = out[session.outputNames[0]].data as Float32Array;
     await session.release();

@@ -11,7 +11,7 @@ import { Granularity, PartitionPlan } from '../partition/plan';
 import { Session, TensorHandle } from '../runtime/backend';
 
 export interface DeployedTask {
-  /** Device bytes the task needs while it runs: weightBytes + its peak activation bytes. */
+  /** Device bytes the task needs while it runs: weightBytes + its peak activation bytes (with the runtime's terms). */
   readonly demandBytes: number;
   readonly weightBytes: number;
   /** Identifies the task's weights in the device ledger's cache (unique per task model). */
@@ -64,7 +64,7 @@ export function deploymentFromPlan(
   const { loadWeights, unloadWeights } = options;
   const tasks = plan.tasks.map((task, i): DeployedTask => ({
     demandBytes: task.demandBytes,
-    weightBytes: task.weightBytes,
+    weightBytes: task.weightBytes + (task.runtimeBytes ?? 0),
     weightsKey: `${model}/${plan.granularity}@${plan.thresholdBytes}/${task.index}`,
     session: sessions[i],
     inputNames: names(task.inputs),

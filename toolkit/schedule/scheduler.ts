@@ -91,6 +91,8 @@ interface RequestState {
   transferBytes: number;
   tasksRun: number;
   readonly tensors: Map<string, TensorHandle>;
+  /** Names of the request's own inputs (the caller's tensors: never released here). */
+  readonly inputNames: Set<string>;
 }
 
 type LoopEvent =
@@ -224,7 +226,7 @@ class SchedulerLoop {
       const deployment = this.options.deployments.get(request.model) as Deployment;
       const state: RequestState = {
         request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
-        tasksRun: 0, tensors: new Map(),
+        tasksRun: 0, tensors: new Map(), inputNames: new Set(),
       };
       this.states.set(request.id, state);
       if (this.options.closedLoop) this.unsent.push(state);
@@ -294,7 +296,10 @@ class SchedulerLoop {
       }
       if (taskIndex === 0) {
         const inputs = await state.request.makeInputs();
-        for (const [name, handle] of Object.entries(inputs)) state.tensors.set(name, handle);
+        for (const [name, handle] of Object.entries(inputs)) {
+          state.tensors.set(name, handle);
+          state.inputNames.add(name);
+        }
         state.transferBytes += this.transfers.inputs(Object.values(inputs));
       }
       feeds = this.feedsFor(state, taskIndex);
@@ -352,6 +357,8 @@ class SchedulerLoop {
     const id = state.request.id;
     this.ledger.releasePool(id);
     this.policy.onRequestEnd(id);
+    // Tensors the tasks made and the backend still holds (a cpu lane's pool) are freed with the request.
+    for (const [name, handle] of state.tensors) if (!state.inputNames.has(name)) handle.release?.();
     state.tensors.clear();
     const endMs = this.clock.now();
     const startMs = state.startMs < 0 ? endMs : state.startMs;

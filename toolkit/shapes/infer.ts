@@ -46,15 +46,16 @@ function opsetOf(graph: Graph, domain: string): number {
   return graph.opsets.find((o) => o.domain === d)?.version ?? 17;
 }
 
-/** Runs the static pass. `seeds` holds the graph inputs' (and any other pre-known values') Knowns. */
-export function inferStatic(graph: Graph, seeds: ReadonlyMap<number, Known>): StaticInference {
+/** Runs the static pass. `seeds` holds the graph inputs' (and any other pre-known values') Knowns; `rules: false` applies none. */
+export function inferStatic(graph: Graph, seeds: ReadonlyMap<number, Known>, options: { rules?: boolean } = {}): StaticInference {
+  const useRules = options.rules ?? true;
   const values: (Known | undefined)[] = graph.values.map((v) => seeds.get(v.index));
   const unresolved: UnresolvedNode[] = [];
   for (const index of fileOrder(graph)) {
     const node = graph.nodes[index];
     if (node.outputs.every((o) => values[o] !== undefined)) continue;
     const inputs = node.inputs.map((i) => (i < 0 ? undefined : values[i]));
-    const rule = ruleFor(node.domain, node.opType);
+    const rule = useRules ? ruleFor(node.domain, node.opType) : undefined;
     let reason: UnresolvedReason | undefined;
     if (rule === undefined) reason = 'no-rule';
     else if (node.inputs.some((i, k) => i >= 0 && inputs[k] === undefined)) reason = 'unknown-input';

@@ -76,15 +76,33 @@ test('without a fallback an op with no rule is a QuiltError naming the node', as
     (e: unknown) => e instanceof QuiltError && /'mystery' \(MysteryOp\): no static shape rule.*and 1 more/.test(e.message));
 });
 
-test('unresolved values go to the fallback and are reported as resolved by it', async () => {
-  const asked: string[][] = [];
-  const g = await resolveShapesWith(withUnknownOp(), undefined, async (graph, inputs, targets) => {
-    asked.push(targets.map((t) => graph.values[t].name));
-    assert.deepEqual([...inputs.values()].map((k) => k.shape), [[3, 4]]);
-    return new Map(targets.map((t) => [t, known('float32', [12])]));
+test('the fallback is asked wide (load-time inference only) first, then for the frontier; the static pass resumes', async () => {
+  const asked: string[] = [];
+  const g = await resolveShapesWith(withUnknownOp(), {}, async (graph, wave, knownValues) => {
+    asked.push(`${wave.inferenceOnly ? 'wide' : 'run'}:${wave.frontier.map((n) => graph.nodes[n].name).join(',')}`);
+    assert.deepEqual(wave.inputs.map((i) => knownValues[i]?.shape), [[3, 4]]);
+    if (wave.inferenceOnly) return new Map();
+    return new Map(wave.frontier.flatMap((n) => graph.nodes[n].outputs).map((t) => [t, known('float32', [12])]));
   });
-  assert.deepEqual(asked, [['mystery_out', 'after_out']]);
-  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out', 'after_out']);
-  assert.deepEqual(g.resolution.fallbackNodes.map((n) => [n.name, n.reason]), [['mystery', 'no-rule'], ['after', 'unknown-input']]);
+  assert.deepEqual(asked, ['wide:mystery,after', 'run:mystery'], 'after the run, Relu is shaped by its static rule');
+  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out']);
+  assert.deepEqual(g.resolution.fallbackNodes.map((n) => [n.name, n.reason]), [['mystery', 'no-rule']]);
+  assert.equal(g.resolution.fallbackRuns, 2);
   assert.deepEqual(shapeOf(g, 'after_out'), [12]);
+});
+
+test('a fallback that returns nothing is a QuiltError naming the node, not an endless loop', async () => {
+  await assert.rejects(resolveShapesWith(withUnknownOp(), {}, async () => new Map()),
+    (e: unknown) => e instanceof QuiltError && /no shape for the outputs of node 'mystery' \(MysteryOp\)/.test(e.message));
+});
+
+test('with static rules switched off every node goes through the fallback, wide first, then frontier by frontier', async () => {
+  const waves: string[] = [];
+  const g = await resolveShapesWith(withUnknownOp(), { staticRules: false }, async (graph, wave) => {
+    waves.push(`${wave.inferenceOnly ? 'wide' : 'run'}:${wave.frontier.length}`);
+    if (wave.inferenceOnly) return new Map();
+    return new Map(wave.frontier.flatMap((n) => graph.nodes[n].outputs).map((t) => [t, known('float32', [3, 4])]));
+  });
+  assert.deepEqual(waves, ['wide:2', 'run:1', 'wide:1', 'run:1']);
+  assert.deepEqual(g.resolution.fallbackValues, ['mystery_out', 'after_out']);
 });

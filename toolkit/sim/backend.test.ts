@@ -89,7 +89,7 @@ function tinyWorkload(dir: string): WorkloadSpec {
   fs.writeFileSync(file, writeModel(tinyNet()));
   return {
     name: 'tiny', description: 'test', seed: 3, requests: 12, arrival: { process: 'closed', clients: 3, thinkMs: 0 },
-    models: [{ name: 'tiny', model: file, batch: 1, seq: undefined, share: 1 }],
+    models: [{ name: 'tiny', model: file, batch: 1, seq: undefined, share: 1, inputValues: {} }],
   };
 }
 
@@ -98,7 +98,7 @@ test('determinism: the same workload on the same profile gives the same rows to 
   const workload = tinyWorkload(dir);
   const run = async () => {
     const backend = new SimBackend(loadProfile('h100', findRepoRoot()).profile, 'h100.json');
-    return runWorkload({ workload, backend, policies: ['quilt', 'model-level', 'layer-level'], budget: '100%', threshold: '60%' });
+    return runWorkload({ workload, backend, policies: ['quilt', 'model-level', 'layer-level'], budget: '200%', threshold: '60%' });
   };
   const a = await run();
   const b = await run();
@@ -109,7 +109,7 @@ test('determinism: the same workload on the same profile gives the same rows to 
   assert.equal(a.backend, 'sim:h100');
   // Negative check: a different profile gives different numbers, so the comparison above can fail.
   const v100 = new SimBackend(loadProfile('v100', findRepoRoot()).profile, 'v100.json');
-  const c = await runWorkload({ workload, backend: v100, policies: ['quilt', 'model-level', 'layer-level'], budget: '100%', threshold: '60%' });
+  const c = await runWorkload({ workload, backend: v100, policies: ['quilt', 'model-level', 'layer-level'], budget: '200%', threshold: '60%' });
   assert.notEqual(JSON.stringify(c.summaries.map((s) => s.meanLatencyMs)), JSON.stringify(a.summaries.map((s) => s.meanLatencyMs)));
   fs.rmSync(dir, { recursive: true, force: true });
 });

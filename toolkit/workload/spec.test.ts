@@ -18,8 +18,17 @@ test('a spec parses with defaults filled in', () => {
   assert.equal(spec.name, 'w');
   assert.equal(spec.seed, 3);
   assert.deepEqual(spec.arrival, { process: 'poisson', rateRps: 5 });
-  assert.deepEqual(spec.models[0], { name: 'resnet50', model: 'resnet50', batch: 1, seq: undefined, share: 1 });
-  assert.deepEqual(spec.models[1], { name: 'bert-base', model: 'bert-base', batch: 1, seq: 64, share: 2 });
+  assert.deepEqual(spec.models[0], { name: 'resnet50', model: 'resnet50', batch: 1, seq: undefined, share: 1, inputValues: {} });
+  assert.deepEqual(spec.models[1], { name: 'bert-base', model: 'bert-base', batch: 1, seq: 64, share: 2, inputValues: {} });
+});
+
+test('a model entry carries input values: a number or a list (booleans as 0/1); anything else names the field', () => {
+  const spec = parse({ ...base, models: [{ model: 'x.onnx', inputValues: { sr: 16000, mask: [true, false, 1] } }] });
+  assert.deepEqual(spec.models[0].inputValues, { sr: [16000], mask: [1, 0, 1] });
+  for (const bad of [{ sr: 'fast' }, { sr: [] }, { sr: [1, null] }, [1]]) {
+    assert.throws(() => parse({ ...base, models: [{ model: 'x.onnx', inputValues: bad }] }),
+      (e: unknown) => e instanceof QuiltError && /w\.json: models\[0\]\.inputValues/.test(e.message), JSON.stringify(bad));
+  }
 });
 
 test('a model that is not known is refused, naming the entry', () => {

@@ -20,6 +20,8 @@ export interface MixEntry {
   readonly seq: number | undefined;
   /** Relative share of the requests (>= 0). */
   readonly share: number;
+  /** Values of graph inputs by name, as `--input-value` gives them (one value fills the tensor); {} when none. */
+  readonly inputValues: Readonly<Record<string, readonly number[]>>;
 }
 
 export type ArrivalSpec =
@@ -145,7 +147,7 @@ function parseMix(f: Fields, value: unknown, known: readonly string[], baseDir: 
   value.forEach((item, i) => {
     const at = `models[${i}]`;
     const e = f.object(item, at);
-    f.onlyKeys(e, at, ['name', 'model', 'batch', 'seq', 'share']);
+    f.onlyKeys(e, at, ['name', 'model', 'batch', 'seq', 'share', 'inputValues']);
     let model = f.string(e.model, `${at}.model`);
     const isOnnx = /\.onnx$/i.test(model);
     if (!isOnnx && !known.includes(model)) {
@@ -162,10 +164,26 @@ function parseMix(f: Fields, value: unknown, known: readonly string[], baseDir: 
       batch: e.batch === undefined ? 1 : f.integer(e.batch, `${at}.batch`, 1),
       seq: e.seq === undefined ? undefined : f.integer(e.seq, `${at}.seq`, 1),
       share: e.share === undefined ? 1 : f.number(e.share, `${at}.share`, 0, false, ''),
+      inputValues: e.inputValues === undefined ? {} : parseInputValues(f, e.inputValues, `${at}.inputValues`),
     });
   });
   if (!entries.some((e) => e.share > 0)) f.fail('models', ': every share is 0; at least one must be positive');
   return entries;
+}
+
+/** `{"sample_rate": 16000, "mask": [1, 0, 1]}`: a number or a non-empty list of numbers (booleans as 0/1) per input. */
+function parseInputValues(f: Fields, value: unknown, at: string): Record<string, number[]> {
+  const obj = f.object(value, at);
+  const out: Record<string, number[]> = {};
+  for (const [name, v] of Object.entries(obj)) {
+    const list = Array.isArray(v) ? v : [v];
+    const numbers = list.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : x));
+    if (numbers.length === 0 || !numbers.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      f.fail(`${at}.${name}`, `: ${JSON.stringify(v)} must be a number or a non-empty list of numbers`);
+    }
+    out[name] = numbers as number[];
+  }
+  return out;
 }
 
 /** Reads and checks a spec file; relative paths inside it are resolved against its folder. */

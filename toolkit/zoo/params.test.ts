@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Graph, parameterCount, valueNamed } from '../graph/graph';
 import { ZOO_MODELS, buildZooModel } from './registry';
+import { dtypeByteSize } from '../core/dtype';
 
 const ALLOWED_OPS = new Set([
   'Conv', 'BatchNormalization', 'Relu', 'Clip', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Mul', 'Sub',
   'Div', 'Pow', 'Sqrt', 'Erf', 'Tanh', 'Concat', 'Flatten', 'Gemm', 'MatMul', 'Reshape', 'Transpose', 'Softmax',
   'LayerNormalization', 'Gather', 'Split', 'Slice', 'Unsqueeze', 'Squeeze', 'Where', 'Constant', 'Cast',
+  'DynamicQuantizeLinear', 'ConvInteger',
 ]);
 
 function opCounts(graph: Graph): Map<string, number> {
@@ -25,7 +27,7 @@ for (const info of ZOO_MODELS) {
     assert.deepEqual(graph.opsets, [{ domain: '', version: 17 }]);
     assert.equal(graph.name, info.name);
     for (const v of graph.values) {
-      if (v.kind === 'weight') assert.equal(v.data?.bytes.byteLength, v.shape!.reduce<number>((a, d) => a * (d as number), 1) * (v.dtype === 'int64' ? 8 : 4), v.name);
+      if (v.kind === 'weight') assert.equal(v.data?.bytes.byteLength, v.shape!.reduce<number>((a, d) => a * (d as number), 1) * dtypeByteSize(v.dtype!), v.name);
     }
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The zoo's catalogue: the seven networks, their published parameter counts, and the one place that turns a
+ * The zoo's catalogue: the eight networks (seven float, one dynamically quantized), their published parameter counts, and the one place that turns a
  * model name and options (batch, seq, seed) into a Graph or the shapes of its inputs.
  */
 import { QuiltError } from '../core/errors';
@@ -10,9 +10,10 @@ import { GPT2_SMALL, buildGpt2 } from './gpt2';
 import { buildInceptionV3 } from './inceptionv3';
 import { buildMobileNetV2 } from './mobilenetv2';
 import { buildResNet50 } from './resnet50';
+import { dynamicQuantizeConvs } from './dynamic-quantize';
 import { buildVgg16 } from './vgg16';
 
-export type ZooModelName = 'resnet50' | 'vgg16' | 'mobilenetv2' | 'densenet121' | 'inceptionv3' | 'bert-base' | 'gpt2';
+export type ZooModelName = 'resnet50' | 'resnet50-dq' | 'vgg16' | 'mobilenetv2' | 'densenet121' | 'inceptionv3' | 'bert-base' | 'gpt2';
 
 export interface ZooModelInfo {
   readonly name: ZooModelName;
@@ -53,6 +54,10 @@ export const ZOO_MODELS: readonly ZooModelInfo[] = [
   {
     name: 'resnet50', description: 'ResNet-50 (torchvision layout), 1000 classes', publishedParams: 25_557_032,
     defaultInput: 'input: float32 [batch, 3, 224, 224]', isTransformer: false, imageSize: 224,
+  },
+  {
+    name: 'resnet50-dq', description: 'ResNet-50 with dynamically quantized convolutions (DynamicQuantizeLinear + ConvInteger, int8 weights)',
+    publishedParams: 25_557_032, defaultInput: 'input: float32 [batch, 3, 224, 224] (any side with --input)', isTransformer: false, imageSize: 224,
   },
   {
     name: 'vgg16', description: 'VGG-16 (configuration D, no batch norm), 1000 classes', publishedParams: 138_357_544,
@@ -116,6 +121,7 @@ export function buildZooModel(name: string, options: ZooOptions = {}): Graph {
   const { batch, seq, seed } = resolveZooOptions(name, options);
   switch (zooModelInfo(name).name) {
     case 'resnet50': return buildResNet50(batch, seed);
+    case 'resnet50-dq': return dynamicQuantizeConvs(buildResNet50(batch, seed), 'resnet50-dq');
     case 'vgg16': return buildVgg16(batch, seed);
     case 'mobilenetv2': return buildMobileNetV2(batch, seed);
     case 'densenet121': return buildDenseNet121(batch, seed);

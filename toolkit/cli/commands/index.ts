@@ -9,6 +9,7 @@ import { profileCommand } from './profile';
 import { partitionCommand, verifyCommand } from './partition';
 import { runCommand } from './run';
 import { reproduceCommand } from './reproduce';
+import { memoryCommand } from './memory';
 import { simCommand } from './sim';
 
 export const COMMANDS: Record<string, Command> = {
@@ -18,5 +19,6 @@ export const COMMANDS: Record<string, Command> = {
   verify: verifyCommand,
   run: runCommand,
   reproduce: reproduceCommand,
+  memory: memoryCommand,
   sim: simCommand,
 };

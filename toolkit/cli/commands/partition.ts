@@ -1,12 +1,14 @@
 /**
  * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--order file|reduced] [--out dir] [--json]`
- * and `quilt verify <model> --threshold <t> [--granularity ...] [--order ...] [--json]` (exit 0 only within tolerance).
+ * and `quilt verify <model> --threshold <t> [--granularity ...] [--order ...] [--tolerance x] [--json]` (exit 0 only
+ * within the tolerance: by default the one the dtypes of the cut tensors and outputs call for, see verify.ts).
  * `--order reduced` cuts the peak-reducing order (beyond the paper) instead of the file's.
  */
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
 import { formatBytes } from '../../core/units';
+import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';
@@ -49,17 +51,28 @@ export const partitionCommand: Command = {
   },
 };
 
+/** `--tolerance`: a positive number (a normwise relative difference), e.g. 1e-3. */
+function toleranceFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x <= 0) throw new QuiltError(`--tolerance: '${text}' is not a positive number (example: --tolerance 1e-3)`);
+  return x;
+}
+
 export const verifyCommand: Command = {
   summary: 'run the whole model and its chained tasks on the CPU and compare their outputs',
   async run(argv) {
-    const args = parseCommandArgs('verify', argv, FLAGS);
-    const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model]');
-    const { plan } = await openAndPartition(ref, request(args));
-    const result = await verifyPlan(plan, await openBackend('cpu'));
+    const args = parseCommandArgs('verify', argv, { ...FLAGS, tolerance: { type: 'string' } });
+    const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model] [--tolerance 1e-3]');
+    const tolerance = toleranceFlag(stringFlag(args, 'tolerance'));
+    const req = request(args);
+    const { plan } = await openAndPartition(ref, req);
+    const result = await verifyPlan(plan, await openBackend('cpu'), { tolerance, inputValues: req.inputValues });
     if (boolFlag(args, 'json')) printJson(result);
     else {
       process.stdout.write(`${result.model}: ${result.tasks} ${result.granularity} tasks; max abs diff ${result.maxAbsDiff.toExponential(2)},`
-        + ` max rel diff ${result.maxRelDiff.toExponential(2)} (tolerance ${result.tolerance}) -> ${result.ok ? 'equivalent' : 'DIFFERENT'}\n`);
+        + ` max rel diff ${result.maxRelDiff.toExponential(2)} (tolerance ${result.tolerance.toExponential(2)}, ${result.toleranceFrom})`
+        + ` -> ${result.ok ? 'equivalent' : 'DIFFERENT'}\n`);
     }
     return result.ok ? 0 : 1;
   },

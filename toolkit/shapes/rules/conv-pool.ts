@@ -52,17 +52,18 @@ function windowOutput(ctx: RuleContext, inputSpatial: readonly number[], w: Wind
   });
 }
 
-const conv: ShapeRule = (ctx) => {
-  const x = ctx.input(0);
-  const weight = ctx.input(1);
+/** The output shape of a convolution of `x` with `weight` (Conv, ConvInteger, QLinearConv share it). */
+export function convShape(ctx: RuleContext, x: Known, weight: Known): number[] {
   const group = ctx.int('group', 1);
   const kernel = ctx.ints('kernel_shape') ?? weight.shape.slice(2);
   const w = windowOf(ctx, x, kernel);
   if (x.shape[1] !== weight.shape[1] * group) {
     throw ctx.error(`input has ${x.shape[1]} channels but weight expects ${weight.shape[1]} x group ${group}`);
   }
-  return [known(x.dtype, [x.shape[0], weight.shape[0], ...windowOutput(ctx, x.shape.slice(2), w, false)])];
-};
+  return [x.shape[0], weight.shape[0], ...windowOutput(ctx, x.shape.slice(2), w, false)];
+}
+
+const conv: ShapeRule = (ctx) => [known(ctx.input(0).dtype, convShape(ctx, ctx.input(0), ctx.input(1)))];
 
 const convTranspose: ShapeRule = (ctx) => {
   const x = ctx.input(0);

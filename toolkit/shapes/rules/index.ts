@@ -8,6 +8,7 @@ import { ELEMENTWISE_RULES } from './elementwise';
 import { LAYOUT_RULES } from './layout';
 import { LINEAR_RULES } from './linear';
 import { NORMALIZATION_RULES } from './normalization';
+import { QUANTIZATION_RULES } from './quantization';
 import { TENSOR_RULES } from './tensor-ops';
 
 export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map(Object.entries({
@@ -17,6 +18,7 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map(Object.entrie
   ...NORMALIZATION_RULES,
   ...LAYOUT_RULES,
   ...TENSOR_RULES,
+  ...QUANTIZATION_RULES,
 }));
 
 /** The rule for a node's op, if the default domain has one (other domains always fall back). */

@@ -5,8 +5,8 @@
  * letters that occur once, sorted; `...` stands for broadcast batch dims.
  */
 import { broadcastShapes } from '../broadcast';
-import { ShapeRule } from '../context';
-import { known } from '../known';
+import { RuleContext, ShapeRule } from '../context';
+import { Known, known } from '../known';
 
 const gemm: ShapeRule = (ctx) => {
   const a = ctx.input(0);
@@ -19,8 +19,12 @@ const gemm: ShapeRule = (ctx) => {
 };
 
 const matMul: ShapeRule = (ctx) => {
-  const a = ctx.input(0);
-  const b = ctx.input(1);
+  const dtype = ctx.node.opType === 'MatMulInteger' ? 'int32' : ctx.input(0).dtype;
+  return [known(dtype, matMulShape(ctx, ctx.input(0), ctx.input(1)))];
+};
+
+/** numpy.matmul's output shape (MatMul, MatMulInteger and QLinearMatMul share it). */
+export function matMulShape(ctx: RuleContext, a: Known, b: Known): number[] {
   if (a.shape.length === 0 || b.shape.length === 0) throw ctx.error('operands must not be scalars');
   const left = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;
   const right = b.shape.length === 1 ? [b.shape[0], 1] : b.shape;
@@ -32,9 +36,8 @@ const matMul: ShapeRule = (ctx) => {
   const shape = [...batch];
   if (a.shape.length > 1) shape.push(left[left.length - 2]);
   if (b.shape.length > 1) shape.push(right[right.length - 1]);
-  const dtype = ctx.node.opType === 'MatMulInteger' ? 'int32' : a.dtype;
-  return [known(dtype, shape)];
-};
+  return shape;
+}
 
 const einsum: ShapeRule = (ctx) => {
   const equation = ctx.string('equation', '').replace(/\s+/g, '');

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GraphBuilder } from '../graph/builder';
+import { ShapedGraph } from '../graph/graph';
+import { bytesTensor, shapeGraph } from './test-support';
+import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, takesNchwc, weightLayoutBytes } from './runtime-memory';
+
+const CPU: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 2, sessionBytes: 0 };
+
+function floats(dims: number[]) {
+  const n = dims.reduce((a, b) => a * b, 1);
+  return { dtype: 'float32' as const, dims, bytes: new Uint8Array(n * 4) };
+}
+
+/** x [batch, cin, 8, 8] -> Conv(w [cout, cin/group, k, k], stride, pad) -> y, shapes stated by hand. */
+function conv(batch: number, cin: number, cout: number, k: number, group = 1, stride = 1): ShapedGraph {
+  const b = new GraphBuilder('conv');
+  b.input('x', 'float32', [batch, cin, 8, 8]);
+  b.initializer('w', floats([cout, cin / group, k, k]));
+  b.initializer('bias', floats([cout]));
+  const pad = (k - 1) >> 1;
+  b.output(b.op('Conv', ['x', 'w', 'bias'], { group, strides: [stride, stride], pads: [pad, pad, pad, pad] }, 'conv'));
+  const g = b.finish();
+  const out = 8 / stride;
+  const values = g.values.map((v) => {
+    const shape = v.name === 'conv_out' ? [batch, cout, out, out] : (v.shape as number[]);
+    return { ...v, dtype: 'float32' as const, shape, bytes: shape.reduce((a, c) => a * c, 1) * 4 };
+  });
+  return { ...g, values };
+}
+
+test('im2col: a 3x3 conv at batch 1 expands C_in * 9 * H_out * W_out floats; a 1x1 stride-1 conv needs none', () => {
+  const g = conv(1, 16, 32, 3);
+  assert.equal(convWorkspaceBytes(g, g.nodes[0], CPU), 16 * 9 * 8 * 8 * 4);
+  const strided = conv(1, 16, 32, 3, 1, 2);
+  assert.equal(convWorkspaceBytes(strided, strided.nodes[0], CPU), 16 * 9 * 4 * 4 * 4);
+  const pointwise = conv(1, 16, 32, 1);
+  assert.equal(convWorkspaceBytes(pointwise, pointwise.nodes[0], CPU), 0);
+});
+
+test('im2col: batch > 1 or groups expand per thread in segments of 128 x 128 floats', () => {
+  const batched = conv(4, 16, 32, 3);
+  assert.equal(convWorkspaceBytes(batched, batched.nodes[0], CPU), 2 * 128 * 128 * 4);
+  const grouped = conv(1, 16, 32, 3, 2);
+  assert.equal(convWorkspaceBytes(grouped, grouped.nodes[0], { ...CPU, threads: 1 }), 128 * 128 * 4);
+});
+
+test('nchwc: convs it takes need no im2col, and their filters round the output channels up to the block', () => {
+  const blocked = { ...CPU, nchwcBlock: 16 };
+  const g = conv(1, 16, 24, 3);
+  assert.equal(takesNchwc(g, g.nodes[0], blocked), true);
+  assert.equal(convWorkspaceBytes(g, g.nodes[0], blocked), 0);
+  const w = g.valueByName.get('w')!;
+  assert.equal(weightLayoutBytes(g, w, blocked), 32 * 16 * 9 * 4);
+  assert.equal(weightLayoutBytes(g, g.valueByName.get('bias')!, blocked), 32 * 4);
+  assert.equal(weightLayoutBytes(g, w, CPU), 24 * 16 * 9 * 4, 'no block: stored as is');
+  const grouped = conv(1, 16, 32, 3, 2);
+  assert.equal(takesNchwc(grouped, grouped.nodes[0], blocked), false, 'grouped but not depthwise stays on im2col');
+  const depthwise = conv(1, 16, 16, 3, 16);
+  assert.equal(takesNchwc(depthwise, depthwise.nodes[0], blocked), true);
+});
+
+/** x(100) -> Relu -> a(100) -> Relu -> b(100) -> Mul(b, x) -> y(100) output. */
+function reluChain(): ShapedGraph {
+  const b = new GraphBuilder('relus');
+  b.input('x', 'uint8', [100]);
+  const a = b.op('Relu', ['x'], {}, 'r1');
+  const c = b.op('Relu', [a], {}, 'r2');
+  b.output(b.op('Mul', [c, 'x'], {}, 'm'));
+  return shapeGraph(b.finish(), { r1_out: 100, r2_out: 100, m_out: 100 });
+}
+
+test('in place: an element-wise node reuses a same-size input that dies there, never a graph input nor into a graph output', () => {
+  const g = reluChain();
+  const id = (name: string) => g.valueByName.get(name)!;
+  assert.deepEqual(inPlaceCredit(g, g.nodes[1], [id('r1_out')], CPU), { bytes: 100, source: id('r1_out') }, 'r2 writes into r1\'s buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[1], [], CPU).bytes, 0, 'nothing dies: no reuse');
+  assert.equal(inPlaceCredit(g, g.nodes[0], [id('x')], CPU).bytes, 0, 'x is the caller\'s buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[2], [id('r2_out')], CPU).bytes, 0, 'the graph output gets a buffer of its own');
+  assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], LIVENESS_ONLY).bytes, 0, 'off in the bare model');
+});
+
+test('prepack: only the B operand of Gemm and MatMul', () => {
+  const b = new GraphBuilder('gemm');
+  b.input('ids', 'int64', [4]);
+  b.initializer('table', bytesTensor(64));
+  const e = b.op('Gather', ['table', 'ids'], {}, 'gather');
+  b.output(b.op('Gemm', [e, 'table'], { transB: 1 }, 'head'));
+  const g = shapeGraph(b.finish(), { gather_out: 16, head_out: 16 });
+  const table = g.valueByName.get('table')!;
+  assert.equal(isPrepackedRead(g.nodes[1], table, CPU), true);
+  assert.equal(isPrepackedRead(g.nodes[0], table, CPU), false);
+  assert.equal(isPrepackedRead(g.nodes[1], table, LIVENESS_ONLY), false);
+});

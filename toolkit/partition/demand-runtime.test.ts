@@ -1,0 +1,63 @@
+/** Demand with the runtime's terms (memory/runtime-memory.ts): hand-built answers, and the window against the direct evaluation. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GraphBuilder } from '../graph/builder';
+import { fileOrder } from '../graph/order';
+import { RuntimeMemoryModel } from '../memory/runtime-memory';
+import { bytesTensor, shapeGraph } from '../memory/test-support';
+import { DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';
+
+const RT: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 1, sessionBytes: 1000 };
+
+/** x(100) -> Relu r1(100) -> Relu r2(100) -> Gather(table 64, r2) g(16) -> Gemm(g, table) y(16) output. */
+function chain() {
+  const b = new GraphBuilder('chain');
+  b.input('x', 'uint8', [100]);
+  b.initializer('table', bytesTensor(64));
+  const r1 = b.op('Relu', ['x'], {}, 'r1');
+  const r2 = b.op('Relu', [r1], {}, 'r2');
+  const g = b.op('Gather', ['table', r2], {}, 'gather');
+  b.output(b.op('Gemm', [g, 'table'], { transB: 1 }, 'head'));
+  return shapeGraph(b.finish(), { r1_out: 100, r2_out: 100, gather_out: 16, head_out: 16 });
+}
+
+test('the runtime terms on a hand-built chain: feeds to the end, in-place credit, pre-packed copy, session bytes', () => {
+  const graph = chain();
+  const bare = demandModel(graph, fileOrder(graph));
+  const m = demandModel(graph, fileOrder(graph), RT);
+  // bare: steps x r1 = 200 | r1 r2 = 200 | r2 g = 116 | g y = 32; weights 64
+  assert.deepEqual([rangeDemand(bare, 0, 4).peakActivationBytes, rangeDemand(bare, 0, 4).demandBytes], [200, 264]);
+  // runtime: x is the caller's feed, live to the end; step 1 r2 reuses r1 (dies there):
+  // x r1 = 200 | x r1 = 200 | x r2 g = 216 | x g y = 132
+  const whole = rangeDemand(m, 0, 4);
+  assert.equal(whole.peakActivationBytes, 216);
+  assert.equal(whole.peakStep, 2);
+  assert.equal(rangeDemand(m, 0, 2).peakActivationBytes, 200, 'x r1 | x r2 (into r1)');
+  assert.equal(rangeDemand(m, 1, 2).peakActivationBytes, 200, 'r1 received: a feed, never reused');
+  // table read by Gather and pre-packed by Gemm in one range: twice; plus the session's 1000
+  assert.deepEqual([whole.weightBytes, whole.runtimeBytes], [64, 64 + 1000]);
+  assert.equal(whole.demandBytes, 64 + 1064 + 216);
+  // apart, each range holds the table once
+  assert.deepEqual([rangeDemand(m, 2, 3).runtimeBytes, rangeDemand(m, 3, 4).runtimeBytes], [1000, 1000]);
+});
+
+test('the sliding window equals the direct evaluation without in-place credits, and bounds it from above with them', () => {
+  const graph = chain();
+  const m = demandModel(graph, fileOrder(graph), RT);
+  const noCredit = demandModel(graph, fileOrder(graph), { ...RT, inPlace: false });
+  let below = 0;
+  const n = m.order.length;
+  for (let i = 0; i < n; i++) {
+    const w = new DemandWindow(m);
+    for (let k = 0; k < i; k++) { w.pushBack(); w.popFront(); }
+    for (let j = i + 1; j <= n; j++) {
+      w.pushBack();
+      assert.equal(w.demand(), rangeDemand(noCredit, i, j).demandBytes, `[${i}, ${j})`);
+      assert.ok(rangeDemand(m, i, j).demandBytes <= w.demand(), `[${i}, ${j}) bounded`);
+      if (rangeDemand(m, i, j).demandBytes < w.demand()) below++;
+    }
+  }
+  assert.ok(below > 0, 'negative check: some range gets a credit');
+  const reach = feasibleEnds(m, 1000 + 64 + 216);
+  assert.ok(reach.every((r, i) => r > i));
+});
