@@ -20,14 +20,12 @@ import { randomFeeds } from '../runtime/feeds';
 import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
 import { calibrateSessionBytes } from './measure-memory';
 import { checkBudget } from '../schedule/budget';
-import { RealClock } from '../schedule/clock';
+import { RealClock } from '../core/clock';
 import { Deployment } from '../schedule/deployment';
 import { createPolicy, POLICY_NAMES } from '../schedule/policies';
 import { runSchedule, ScheduledRequest } from '../schedule/scheduler';
 import { generateWorkload, WorkloadSpec } from '../workload';
 import { deployPlan, LiveDeployment } from './deploy';
-import { SimBackend } from '../sim/sim-backend';
-import { buildSimTasks } from '../sim/task-model';
 import { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
 
 export { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
@@ -136,17 +134,15 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     try {
       const deployments = new Map<string, Deployment>();
       for (const [entry, plan] of ws.plansAt(policy.granularity, threshold)) {
-        // The sim backend reads task descriptions instead of ONNX task models (no weights to copy).
         const deployed = await deployPlan(plan, backend, { name: entry, pool, warmUpCopies: concurrency },
-          backend instanceof SimBackend ? buildSimTasks(plan) : ws.taskModels(plan));
+          backend.taskModels?.(plan) ?? ws.taskModels(plan));
         live.push(deployed);
         deployments.set(entry, deployed.deployment);
       }
       let done = 0;
       options.onProgress?.({ policy: name, done, total: requests.length });
       const result = await runSchedule({
-        // A simulated device runs on its own virtual clock, fresh for each run.
-        requests, deployments, backend, clock: backend instanceof SimBackend ? backend.startRun() : new RealClock(), policy, budgetBytes, concurrency, pool,
+        requests, deployments, backend, clock: backend.startRun?.() ?? new RealClock(), policy, budgetBytes, concurrency, pool,
         closedLoop: workload.closedLoop,
         onRequestEnd: () => options.onProgress?.({ policy: name, done: ++done, total: requests.length }),
       });

@@ -4,6 +4,9 @@
  * handles: on onnxruntime backends they are `ort.Tensor`s (possibly resident on the GPU), on the fake
  * backend they are shape-only stand-ins.
  */
+import type { Clock } from '../core/clock';
+import type { PartitionPlan } from '../partition/plan';
+import type { TaskModel } from '../partition/build';
 export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake' | `sim:${string}`;
 
 /** The part of a tensor every backend's handle has. */
@@ -47,6 +50,16 @@ export interface Backend {
   /** The one tensor factory: a host tensor of `type` ('float32', 'int64', ...) that this backend's sessions accept. */
   tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle;
   load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+  /**
+   * The models it loads for a plan's tasks, where they are not the plan's ONNX task models (a simulator reads
+   * task descriptions: no weights to copy). Absent: the caller builds ONNX task models.
+   */
+  taskModels?(plan: PartitionPlan): TaskModel[];
+  /**
+   * The clock a schedule run on this backend keeps time by, fresh for each run (a simulator's virtual clock).
+   * Absent: real time.
+   */
+  startRun?(): Clock;
   /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
   close?(): Promise<void>;
 }

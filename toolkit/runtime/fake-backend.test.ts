@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../schedule/clock';
+import { VirtualClock } from '../core/clock';
 import { FakeBackend, encodeFakeModel } from './fake-backend';
 
 const spec = {

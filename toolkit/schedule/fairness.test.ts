@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeBackend } from '../runtime/fake-backend';
-import { RealClock, VirtualClock, Clock } from './clock';
+import { RealClock, VirtualClock, Clock } from '../core/clock';
 import { Deployment } from './deployment';
 import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments';
 import { Policy } from './policy';

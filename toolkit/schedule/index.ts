@@ -1,5 +1,5 @@
 /** The scheduling part of the toolkit: ledger, policies, the loop, clocks, deployments and summaries. */
-export { Clock, RealClock, VirtualClock } from './clock';
+export { Clock, RealClock, VirtualClock } from '../core/clock';
 export { DeployedTask, Deployment, DeploymentOptions, deploymentFromPlan, maxTaskDemand, tensorBytes } from './deployment';
 export { DeviceLedger, ForceResult, Reservation, Ticket, emptyReservation } from './device-ledger';
 export { Admission, DeviceView, Policy, PolicyContext, ReadyTask, taskReservation } from './policy';

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { RealClock } from './clock';
+import { RealClock } from '../core/clock';
 import { Deployment } from './deployment';
 import { createPolicy } from './policies';
 import { runSchedule } from './scheduler';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeBackend } from '../runtime/fake-backend';
 import { createRng, Rng } from '../core/prng';
-import { VirtualClock } from './clock';
+import { VirtualClock } from '../core/clock';
 import { Deployment, maxTaskDemand } from './deployment';
 import { FakeModel, fakeDeployment, fakeInputs, randomFakeModel } from './fake-deployments';
 import { createPolicy, POLICY_NAMES } from './policies';

@@ -4,7 +4,7 @@ import { QuiltError } from '../core/errors';
 import { BudgetTooSmallError, PolicyCannotStartError } from '../core/memory-errors';
 import { RequestRow } from '../core/rows';
 import { FakeBackend } from '../runtime/fake-backend';
-import { VirtualClock } from './clock';
+import { VirtualClock } from '../core/clock';
 import { Deployment } from './deployment';
 import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments';
 import { Policy } from './policy';

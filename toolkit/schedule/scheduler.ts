@@ -30,7 +30,7 @@ import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows
 import { Backend, TensorHandle } from '../runtime/backend';
 import { formatBytes } from '../core/units';
 import { budgetNeed, checkBudget } from './budget';
-import { Clock } from './clock';
+import { Clock } from '../core/clock';
 import { DeployedTask, Deployment } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
 import { EventQueue } from './event-queue';

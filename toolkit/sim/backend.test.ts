@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VirtualClock } from '../schedule/clock';
+import { VirtualClock } from '../core/clock';
 import { writeModel } from '../onnx/write';
 import { resolveShapesStatic } from '../shapes';
 import { fileOrder } from '../graph/order';

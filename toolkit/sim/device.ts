@@ -7,7 +7,7 @@
  * timer is set for it; a timer set before the last change is stale and does nothing (generation counter),
  * because the VirtualClock cannot cancel timers. With a VirtualClock the same calls give the same times.
  */
-import { Clock } from '../schedule/clock';
+import { Clock } from '../core/clock';
 import { CopyEngine, LinkParams } from './copy-engine';
 import { ProcessorSharing, ShareParams } from './sharing';
 

@@ -22,13 +22,15 @@ import { dtypeByteSize } from '../core/dtype';
 import { loadModel } from '../onnx/load';
 import { resolveShapesStatic } from '../shapes';
 import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from '../runtime/backend';
-import { VirtualClock } from '../schedule/clock';
+import { VirtualClock } from '../core/clock';
 import { tensorBytes } from '../schedule/deployment';
 import { SimDevice } from './device';
 import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
 import { opsTimeMs } from './roofline';
-import { decodeSimTask, opsOf } from './task-model';
+import { buildSimTasks, decodeSimTask, opsOf } from './task-model';
+import type { PartitionPlan } from '../partition/plan';
+import type { TaskModel } from '../partition/build';
 
 /** What a task model costs, computed once per model bytes. */
 export interface TaskCost {
@@ -111,6 +113,11 @@ export class SimBackend implements Backend {
     const p = this.profile;
     const link = (l: DeviceProfile['h2d']) => (l ? { bytesPerS: l.bytesPerS.value, latencyMs: l.latencyMs.value } : undefined);
     return new SimDevice(clock, { interference: p.interference.value, h2d: link(p.h2d), d2h: link(p.d2h) });
+  }
+
+  /** Task descriptions instead of ONNX task models: nothing computes, so no weights need copying. */
+  taskModels(plan: PartitionPlan): TaskModel[] {
+    return buildSimTasks(plan);
   }
 
   /** A fresh virtual clock and idle device for the next schedule run; the scheduler must use this clock. */
