@@ -69,6 +69,19 @@ export interface Node {
   readonly implicitInputs: readonly number[];
   /** Bytes of weights held inside the node's subgraphs (control flow); 0 for ordinary nodes. */
   readonly subgraphWeightBytes: number;
+  /** The node's subgraphs as Graphs (control flow: `If` then/else, `Loop`/`Scan` body); empty for ordinary nodes. */
+  readonly bodies: readonly Body[];
+}
+
+/**
+ * A control-flow node's subgraph. Its `inputs` are first its own formal inputs (`formalInputs` of them: a Loop's
+ * iteration number, condition and carried state, a Scan's state and slices; none for an `If` branch), then the
+ * outer-scope values it reads, as inputs of kind 'input' whose type the outer graph gives.
+ */
+export interface Body {
+  readonly attribute: string;
+  readonly graph: Graph;
+  readonly formalInputs: number;
 }
 
 /** A value whose dtype and shape are known, with its size in bytes. */
