@@ -5,7 +5,8 @@
  * inputs and initializers) and a list of consumer node indices. Weights are initializers *and* the outputs of
  * `Constant` nodes. Control-flow nodes (`If`, `Loop`, `Scan`) stay single nodes: the weights inside their
  * subgraphs are summed into `Node.subgraphWeightBytes`, and the values their subgraphs read from the outer
- * scope are listed in `Node.implicitInputs` so that liveness and partitioning see them.
+ * scope are listed in `Node.implicitInputs` so that liveness and partitioning see them, and the subgraphs themselves
+ * are kept as Graphs in `Node.bodies` so that the memory analysis can count the activations inside them.
  *
  * Only `toolkit/onnx/` reads or writes protobuf; it keeps what it needs to write a node back (attributes,
  * subgraphs) in attributes of type 'opaque'.

@@ -18,8 +18,9 @@
  * condition are scalars, carried state takes the shape of the node's initial value; Scan: state from the node's
  * initial state, a scan slice from the node's scan input less its scan axis); the body's initializers; then the
  * static rules, falling back to shapes the body's value_info states. A body value whose shape is still unknown
- * (a data-dependent shape, an op with no static rule and no value_info) counts 0 bytes: the term is then a lower
- * bound, and `bodyUnknownValues` says how many values were left out.
+ * (a data-dependent shape, an op with no static rule and no value_info; every value of a body whose static pass
+ * rejects it, as a branch that would fail if taken) counts 0 bytes: the term is then a lower bound, and
+ * `bodyUnknownValues` says how many values were left out. Nothing inside a body is run to find its shapes.
  */
 import { dtypeByteSize } from '../core/dtype';
 import { QuiltError } from '../core/errors';
@@ -101,7 +102,13 @@ function shapeBody(outer: Graph, outerKnown: readonly (Known | undefined)[], nod
     const k = position < body.formalInputs ? formalInputKnown(outerKnown, node, body, position) : outerIndex === undefined ? undefined : outerKnown[outerIndex];
     if (k !== undefined) seeds.set(v, k);
   });
-  return [...inferStatic(g, seeds).values];
+  try {
+    return [...inferStatic(g, seeds).values];
+  } catch (e) {
+    // A branch that would fail if taken (an index out of range, say) shapes nothing beyond its seeds.
+    if (!(e instanceof QuiltError)) throw e;
+    return g.values.map((v) => seeds.get(v.index));
+  }
 }
 
 /** A formal input's Known: declared in the body, else from the node's operands. */
