@@ -164,3 +164,29 @@ test('a body value with no static shape counts 0 bytes, and is reported', () => 
   assert.equal(bodyUnknownValues(g, g.nodes[0]), 1); // z: an If output with no value_info
   assert.equal(bodyWorkingBytes(g, g.nodes[0]), 2 * ROW);
 });
+
+/** Scan over xs [3, WIDTH] with state s [WIDTH]: p = s_in * x_t; s_out = p + x_t; e = Relu(p) (no body shapes declared). */
+function scanModel(): ShapedGraph {
+  const body: onnx.IGraphProto = {
+    name: 'scan_body',
+    input: [tensorInfo('s_in', FLOAT), tensorInfo('x_t', FLOAT)],
+    node: [node('Mul', ['s_in', 'x_t'], ['p'], 'mul'), node('Add', ['p', 'x_t'], ['s_out'], 'add'), node('Relu', ['p'], ['e'], 'relu')],
+    output: [tensorInfo('s_out', FLOAT), tensorInfo('e', FLOAT)],
+  };
+  return shaped(encodeModel({
+    name: 'scan',
+    input: [tensorInfo('s0', FLOAT, [WIDTH]), tensorInfo('xs', FLOAT, [3, WIDTH])],
+    node: [node('Scan', ['s0', 'xs'], ['s_final', 'es'], 'scan', [
+      graphAttr('body', body), { name: 'num_scan_inputs', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+    ])],
+    output: [tensorInfo('s_final', FLOAT, [WIDTH]), tensorInfo('es', FLOAT, [3, WIDTH])],
+  }));
+}
+
+test('Scan: state and one slice (the scan input less its scan axis) count with the body peak', () => {
+  const g = scanModel();
+  assert.equal(g.nodes[0].bodies[0].formalInputs, 2);
+  // At the Mul: carried s_in, the slice x_t (WIDTH floats, not 3 x WIDTH) and p; s_out and e are outputs.
+  assert.equal(bodyWorkingBytes(g, g.nodes[0]), 3 * ROW);
+  assert.equal(bodyUnknownValues(g, g.nodes[0]), 0);
+});
