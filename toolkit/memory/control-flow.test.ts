@@ -8,7 +8,7 @@ import { ShapedGraph } from '../graph/graph';
 import { analyzeMemory } from './profile';
 import { bodyUnknownValues, bodyWorkingBytes } from './control-flow';
 import { shapeGraph } from './test-support';
-import { demandModel, rangeDemand } from '../partition/demand';
+import { DemandWindow, demandModel, rangeDemand } from '../partition/demand';
 
 const WIDTH = 256;
 const ROW = WIDTH * 4; // bytes of one float32 [1, WIDTH] tensor
@@ -189,4 +189,41 @@ test('Scan: state and one slice (the scan input less its scan axis) count with t
   // At the Mul: carried s_in, the slice x_t (WIDTH floats, not 3 x WIDTH) and p; s_out and e are outputs.
   assert.equal(bodyWorkingBytes(g, g.nodes[0]), 3 * ROW);
   assert.equal(bodyUnknownValues(g, g.nodes[0]), 0);
+});
+
+/** pre = Relu(x0); the whole-network If on pre; post = Tanh(y): the If is one atomic step between two others. */
+function sandwichModel(): ShapedGraph {
+  return shaped(encodeModel({
+    name: 'sandwich',
+    input: [tensorInfo('cond', BOOL, []), tensorInfo('x0', FLOAT, [1, WIDTH])],
+    node: [
+      node('Relu', ['x0'], ['x'], 'pre'),
+      node('If', ['cond'], ['y'], 'if', [
+        graphAttr('then_branch', { name: 'then', node: network('x', 't_y', 't_'), output: [tensorInfo('t_y', FLOAT, [1, WIDTH])] }),
+        graphAttr('else_branch', { name: 'else', node: [node('Identity', ['x'], ['e_y'], 'e_id')], output: [tensorInfo('e_y', FLOAT, [1, WIDTH])] }),
+      ]),
+      node('Tanh', ['y'], ['out'], 'post'),
+    ],
+    valueInfo: [tensorInfo('x', FLOAT, [1, WIDTH]), tensorInfo('y', FLOAT, [1, WIDTH])],
+    output: [tensorInfo('out', FLOAT, [1, WIDTH])],
+  }));
+}
+
+test('demand with a control-flow step: the window agrees with the direct evaluation and stays monotone', () => {
+  const g = sandwichModel();
+  const m = demandModel(g, fileOrder(g));
+  const n = m.order.length;
+  const d = (i: number, j: number): number => rangeDemand(m, i, j).demandBytes;
+  const ifStep = m.stepOfNode[g.nodes.findIndex((x) => x.opType === 'If')];
+  // The If alone: cond, x, y live at its step plus its then-branch's a, b, c.
+  assert.equal(rangeDemand(m, ifStep, ifStep + 1).peakActivationBytes, 1 + 2 * ROW + 3 * ROW);
+  for (let i = 0; i < n; i++) {
+    const w = new DemandWindow(m);
+    for (let k = 0; k < i; k++) { w.pushBack(); w.popFront(); }
+    for (let j = i + 1; j <= n; j++) {
+      w.pushBack();
+      assert.equal(w.demand(), d(i, j), `[${i}, ${j})`);
+      if (j > i + 1) assert.ok(d(i, j) >= d(i, j - 1) && d(i, j) >= d(i + 1, j), `monotone at [${i}, ${j})`);
+    }
+  }
 });
