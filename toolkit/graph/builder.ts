@@ -6,7 +6,7 @@
  * resolution (`toolkit/shapes/`) fills them in.
  */
 import {
-  AttributeValue, Dim, Graph, Node, OpsetImport, TensorData, Value, ValueKind,
+  AttributeValue, Body, Dim, Graph, Node, OpsetImport, TensorData, Value, ValueKind,
 } from './graph';
 import { DType } from '../core/dtype';
 
@@ -168,6 +168,7 @@ export function assembleGraph(
       attributes: n.attributes,
       implicitInputs,
       subgraphWeightBytes: n.subgraphWeightBytes ?? 0,
+      bodies: n.bodies ?? [],
     };
   });
   const outputSet = new Set(outputNames);
@@ -210,4 +211,5 @@ export interface PendingNodeLike {
   readonly attributes: ReadonlyMap<string, AttributeValue>;
   readonly implicitInputs?: readonly string[];
   readonly subgraphWeightBytes?: number;
+  readonly bodies?: readonly Body[];
 }

@@ -5,7 +5,8 @@
  * inputs and initializers) and a list of consumer node indices. Weights are initializers *and* the outputs of
  * `Constant` nodes. Control-flow nodes (`If`, `Loop`, `Scan`) stay single nodes: the weights inside their
  * subgraphs are summed into `Node.subgraphWeightBytes`, and the values their subgraphs read from the outer
- * scope are listed in `Node.implicitInputs` so that liveness and partitioning see them.
+ * scope are listed in `Node.implicitInputs` so that liveness and partitioning see them, and the subgraphs themselves
+ * are kept as Graphs in `Node.bodies` so that the memory analysis can count the activations inside them.
  *
  * Only `toolkit/onnx/` reads or writes protobuf; it keeps what it needs to write a node back (attributes,
  * subgraphs) in attributes of type 'opaque'.
@@ -69,6 +70,19 @@ export interface Node {
   readonly implicitInputs: readonly number[];
   /** Bytes of weights held inside the node's subgraphs (control flow); 0 for ordinary nodes. */
   readonly subgraphWeightBytes: number;
+  /** The node's subgraphs as Graphs (control flow: `If` then/else, `Loop`/`Scan` body); empty for ordinary nodes. */
+  readonly bodies: readonly Body[];
+}
+
+/**
+ * A control-flow node's subgraph. Its `inputs` are first its own formal inputs (`formalInputs` of them: a Loop's
+ * iteration number, condition and carried state, a Scan's state and slices; none for an `If` branch), then the
+ * outer-scope values it reads, as inputs of kind 'input' whose type the outer graph gives.
+ */
+export interface Body {
+  readonly attribute: string;
+  readonly graph: Graph;
+  readonly formalInputs: number;
 }
 
 /** A value whose dtype and shape are known, with its size in bytes. */

@@ -103,6 +103,7 @@ export function extractSubgraph(graph: Graph, nodeIndices: readonly number[], op
       attributes: node.attributes,
       implicitInputs: node.implicitInputs.map(nameOf),
       subgraphWeightBytes: node.subgraphWeightBytes,
+      bodies: node.bodies,
     };
   });
   const nameOf = (i: number): string => graph.values[i].name;

@@ -2,7 +2,8 @@
  * The memory profile of a graph under an order (pure).
  *
  * Stages: (1) check the order (`checkOrder`); (2) each value's lifetime by the one definition of "live" in
- * `liveness.ts`; (3) live activation bytes per step by a difference array over the lifetimes (O(values + steps));
+ * `liveness.ts`; (3) live activation bytes per step by a difference array over the lifetimes (O(values + steps)),
+ * plus, at a control-flow node's own step, its bodies' internal working bytes (`control-flow.ts`);
  * (4) weights apart: initializers, `Constant` outputs and control-flow subgraph weights; (5) the peak.
  *
  * Definitions: peakActivationBytes = the largest live activation bytes over all steps; peakBytes = weightBytes +
@@ -12,6 +13,7 @@
 import { ShapedGraph } from '../graph/graph';
 import { checkOrder } from './order';
 import { valueLifetimes } from './liveness';
+import { bodyWorkingBytes } from './control-flow';
 
 export interface StepMemory {
   readonly step: number;
@@ -58,6 +60,11 @@ export function analyzeMemory(graph: ShapedGraph, order: readonly number[]): Mem
     delta[lastStep[value.index] + 1] -= value.bytes;
   }
   for (const node of graph.nodes) weightBytes += node.subgraphWeightBytes;
+  order.forEach((nodeIndex, step) => {
+    const body = graph.nodes[nodeIndex].bodies.length > 0 ? bodyWorkingBytes(graph, graph.nodes[nodeIndex]) : 0;
+    delta[step] += body;
+    delta[step + 1] -= body;
+  });
   const steps: StepMemory[] = [];
   let live = 0;
   let peakActivationBytes = 0;

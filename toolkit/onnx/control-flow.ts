@@ -13,10 +13,15 @@ import { tensorProtoByteSize } from './tensor';
 
 /** The graphs held by a node's attributes (`g` and `graphs`). */
 export function subgraphsOf(node: onnx.INodeProto): onnx.IGraphProto[] {
-  const graphs: onnx.IGraphProto[] = [];
+  return namedSubgraphsOf(node).map((s) => s.graph);
+}
+
+/** The graphs held by a node's attributes, with the attribute that holds each. */
+export function namedSubgraphsOf(node: onnx.INodeProto): { attribute: string; graph: onnx.IGraphProto }[] {
+  const graphs: { attribute: string; graph: onnx.IGraphProto }[] = [];
   for (const a of node.attribute ?? []) {
-    if (a.g) graphs.push(a.g);
-    for (const g of a.graphs ?? []) graphs.push(g);
+    if (a.g) graphs.push({ attribute: a.name ?? '', graph: a.g });
+    for (const g of a.graphs ?? []) graphs.push({ attribute: a.name ?? '', graph: g });
   }
   return graphs;
 }
@@ -28,7 +33,8 @@ export function implicitInputsOf(node: onnx.INodeProto): string[] {
   return [...names];
 }
 
-function freeNames(graph: onnx.IGraphProto): string[] {
+/** Outer-scope names one subgraph reads (names used but not defined in it), in first-read order. */
+export function freeNames(graph: onnx.IGraphProto): string[] {
   const scope = new Set<string>();
   for (const v of graph.input ?? []) scope.add(v.name ?? '');
   for (const t of graph.initializer ?? []) scope.add(t.name ?? '');

@@ -8,8 +8,10 @@
  *   3. Values in file order: graph inputs that are not initializers, initializers (their bytes, from
  *      raw_data, the typed fields or external data), then node outputs. `Constant` outputs get their
  *      dtype and shape from the tensor they hold; assembleGraph marks them as weights.
- *   4. Nodes: attributes in plain form (graphs stay opaque); control-flow nodes get their implicit inputs
- *      and subgraph weight bytes, and external data inside their subgraphs is inlined.
+ *   4. Nodes: attributes in plain form (graphs stay opaque, for writing back); control-flow nodes get their
+ *      implicit inputs and subgraph weight bytes, external data inside their subgraphs is inlined, and each
+ *      subgraph is also loaded as a Graph (`Node.bodies`, by this same function, to any depth), its
+ *      outer-scope reads appended to its inputs with the types the subgraph states (often none).
  *   5. Check that every name read is provided, assemble, and reject cycles (fileOrder).
  *
  * Invariants: every error about the file is a one-line QuiltError naming the file and, where it applies,
@@ -22,11 +24,11 @@ import { onnx } from 'onnx-proto';
 import { QuiltError, oneLine } from '../core/errors';
 import { assembleGraph, PendingNodeLike, PendingValueLike } from '../graph/builder';
 import { DType } from '../core/dtype';
-import { AttributeValue, Dim, Graph, OpsetImport } from '../graph/graph';
+import { AttributeValue, Body, Dim, Graph, OpsetImport } from '../graph/graph';
 import { fileOrder } from '../graph/order';
 import { constantTensor } from '../graph/subgraph';
 import { attributeFromProto } from './attributes';
-import { implicitInputsOf, inlineSubgraphExternalData, subgraphWeightBytesOf } from './control-flow';
+import { freeNames, implicitInputsOf, inlineSubgraphExternalData, namedSubgraphsOf, subgraphWeightBytesOf } from './control-flow';
 import { checkModelEnvelope } from './envelope';
 import { ExternalDataReader } from './external-data';
 import { int64ToNumber } from './int64';
@@ -99,6 +101,7 @@ function typeInfoOf(info: onnx.IValueInfoProto): TypeInfo {
 
 function graphFromProto(
   proto: onnx.IGraphProto, opsets: readonly OpsetImport[], name: string, external: ExternalDataReader, label: string,
+  outerScope: readonly string[] = [],
 ): Graph {
   const types = new Map<string, TypeInfo>();
   for (const info of [...(proto.input ?? []), ...(proto.output ?? []), ...(proto.valueInfo ?? [])]) {
@@ -118,6 +121,10 @@ function graphFromProto(
     if (initializerNames.has(inputName)) continue;
     provide({ name: inputName, ...typeInfoOf(input), kind: 'input' }, 'the graph input list');
     inputNames.push(inputName);
+  }
+  for (const outer of outerScope) {
+    provide({ name: outer, ...(types.get(outer) ?? { dtype: undefined, shape: undefined }), kind: 'input' }, 'the outer scope');
+    inputNames.push(outer);
   }
   for (const t of proto.initializer ?? []) {
     const data = tensorFromProto(t, external, label);
@@ -147,6 +154,11 @@ function graphFromProto(
       attributes,
       implicitInputs: implicitInputsOf(n),
       subgraphWeightBytes: subgraphWeightBytesOf(n),
+      bodies: namedSubgraphsOf(n).map(({ attribute, graph }): Body => ({
+        attribute,
+        graph: graphFromProto(graph, opsets, `${nodeName}/${attribute}`, external, label, freeNames(graph)),
+        formalInputs: (graph.input ?? []).filter((i) => !(graph.initializer ?? []).some((t) => t.name === i.name)).length,
+      })),
     };
     const constant = opType === 'Constant' && !n.domain ? constantTensor(node) : undefined;
     for (const o of outputNames) {

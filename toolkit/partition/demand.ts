@@ -18,6 +18,8 @@
  *     `DemandWindow`, which the partitioner searches with, leaves every in-place credit out: its demand is a
  *     monotone upper bound of `rangeDemand`'s, and a plan it finds feasible is feasible;
  *   - im2col: a Conv outside the NCHWc path adds its expansion buffer at its own step;
+ *   - control flow (always, whatever the runtime model): an `If`/`Loop`/`Scan` adds its bodies' internal working
+ *     bytes at its own step (`memory/control-flow.ts`, the same term the memory profile adds); the node is atomic;
  *   - nchwc: a weight counts with the bytes of the provider's layout (output channels rounded up to the block);
  *   - prepack: a weight that a range reads both as a pre-packed Gemm/MatMul B and otherwise counts twice;
  *   - session: every non-empty range adds the session's fixed bytes.
@@ -35,6 +37,7 @@ import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
 import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/runtime-memory';
+import { bodyWorkingBytes } from '../memory/control-flow';
 import { MaxTree } from './max-tree';
 
 export interface DemandModel {
@@ -62,7 +65,7 @@ export interface DemandModel {
   readonly weightBytes: readonly number[];
   /** Per step: the weights the node reads as a pre-packed B (a subset of weightReads). */
   readonly packedReads: readonly (readonly number[])[];
-  /** Per step: bytes live at that step only (the im2col workspace). */
+  /** Per step: bytes live at that step only (the im2col workspace, control-flow bodies' working bytes). */
   readonly stepBytes: readonly number[];
   /** Per step: the bytes the node's output saves by running in place, and the dying input it reuses (-1: none). */
   readonly inPlaceBytes: readonly number[];
@@ -118,7 +121,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
   const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
   const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
-  const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime));
+  const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime)
+    + (graph.nodes[nodeIndex].bodies.length > 0 ? bodyWorkingBytes(graph, graph.nodes[nodeIndex]) : 0));
   const inPlaceBytes: number[] = [];
   const inPlaceSource: number[] = [];
   order.forEach((nodeIndex, step) => {
