@@ -3,12 +3,23 @@
  * the columns in the order given (or first seen) and gets explicit dtypes, so that text which looks like a
  * number ('007') stays text and an empty row list still has its columns.
  */
-import * as dfd from 'danfojs-node';
+import type * as dfd from 'danfojs-node';
 import { QuiltError } from './errors';
 import { RequestRow, SummaryRow, TimelineRow } from './rows';
 import { REQUEST_COLUMNS, SUMMARY_COLUMNS, TIMELINE_COLUMNS, columnNames } from './columns';
 
 export type DataFrame = dfd.DataFrame;
+
+let danfoModule: typeof dfd | undefined;
+/**
+ * danfojs, loaded on first use: loading it costs about 2 s (it brings tfjs), which every CLI command and every
+ * child process paid at start although only dataframe callers need it.
+ */
+export function danfo(): typeof dfd {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  danfoModule ??= require('danfojs-node') as typeof dfd;
+  return danfoModule;
+}
 export type CellValue = string | number | boolean | null;
 type FrameDtype = 'float32' | 'int32' | 'string' | 'boolean';
 
@@ -46,7 +57,7 @@ export function toFrame(rows: readonly object[], columns?: readonly string[]): D
     return names.map((name) => cell(record[name], name, i));
   });
   const dtypes = names.map((_, c) => dtypeOf(values.map((v) => v[c])));
-  return new dfd.DataFrame(values, { columns: names, dtypes });
+  return new (danfo().DataFrame)(values, { columns: names, dtypes });
 }
 
 /** The rows of a DataFrame, one plain object per row, fields in column order. NaN stays NaN. */
@@ -74,5 +85,5 @@ export function summaryFrame(rows: readonly SummaryRow[]): DataFrame {
 
 /** Rows of either form: a frame's rows, or the row array itself. */
 export function rowsOf<T extends object>(input: readonly T[] | DataFrame): readonly T[] {
-  return input instanceof dfd.DataFrame ? fromFrame<T>(input) : input;
+  return Array.isArray(input) ? input as readonly T[] : fromFrame<T>(input as DataFrame);
 }

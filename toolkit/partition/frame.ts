@@ -2,7 +2,8 @@
  * Notebook-ready tables of a plan and of a memory profile, as danfojs DataFrames. Column names are part of the
  * toolkit's vocabulary (TASK_COLUMNS, PROFILE_COLUMNS); byte counts are exact numbers.
  */
-import * as dfd from 'danfojs-node';
+import type * as dfd from 'danfojs-node';
+import { danfo } from '../core/frames';
 import { MemoryProfile } from '../memory/profile';
 import { PartitionPlan } from './plan';
 
@@ -56,7 +57,7 @@ export function profileRows(profile: MemoryProfile): ProfileRow[] {
 function frameOf(rows: readonly object[], columns: readonly string[], text: ReadonlySet<string>): dfd.DataFrame {
   const data = rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
   const dtypes = columns.map((c) => (text.has(c) ? 'string' : 'int32'));
-  return new dfd.DataFrame(data, { columns: [...columns], dtypes });
+  return new (danfo().DataFrame)(data, { columns: [...columns], dtypes });
 }
 
 /** One row per task: index, opCount, firstOp, lastOp, weightBytes, peakActivationBytes, demandBytes, inputBytes, outputBytes. */
