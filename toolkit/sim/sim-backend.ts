@@ -32,17 +32,6 @@ import { buildSimTasks, decodeSimTask, opsOf } from './task-model';
 import type { PartitionPlan } from '../partition/plan';
 import type { TaskModel } from '../partition/build';
 
-/** What a task model costs, computed once per model bytes. */
-export interface TaskCost {
-  readonly model: string;
-  readonly ops: readonly OpWork[];
-  /** Device time alone, ms (roofline + launches, times the model's factor). */
-  readonly deviceMs: number;
-  readonly weightBytes: number;
-  readonly inputNames: readonly string[];
-  readonly outputs: readonly { name: string; dims: number[]; type: string }[];
-}
-
 function shaped(graph: Graph): ShapedGraph {
   if (graph.values.every((v) => v.dtype !== undefined && isConcreteShape(v.shape))) {
     const values = graph.values.map((v): ShapedValue => {
@@ -69,6 +58,12 @@ export interface TaskFacts {
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
 }
 
+/** What a task model costs, computed once per model bytes: its facts and its device time alone. */
+export interface TaskCost extends TaskFacts {
+  /** Device time alone, ms (roofline + launches, times the model's factor). */
+  readonly deviceMs: number;
+}
+
 /** Facts of an ONNX task model's graph. */
 export function factsOfGraph(graph: ShapedGraph): TaskFacts {
   let weightBytes = 0;
@@ -90,7 +85,7 @@ export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
   const deviceMs = opsTimeMs(facts.ops, {
     peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
   }, factor);
-  return { model: facts.model, ops: facts.ops, deviceMs, weightBytes: facts.weightBytes, inputNames: facts.inputNames, outputs: facts.outputs };
+  return { ...facts, deviceMs };
 }
 
 export class SimBackend implements Backend {
