@@ -41,6 +41,14 @@ export interface DeviceProfile {
   /** Interference beta per additional running task (see sharing.ts). */
   readonly interference: Sourced;
   /**
+   * Optional: bytes/s at which a task's boundary tensors (its inputs and outputs: activations that leave one
+   * session and enter the next) are moved in and out of a session, beyond the roofline of its operators. On the
+   * cpu backend a session's outputs are copied into new buffers and its inputs converted back into the runtime's
+   * layout, and nothing fuses across sessions. Absent: no such cost (the GPU profiles: the roofline already counts
+   * every operator's bytes unfused, and kept outputs stay in device memory).
+   */
+  readonly taskBoundaryBytesPerS?: Sourced;
+  /**
    * Host to device and device to host links (required when hasDeviceMemory). A device without memory of its own
    * may still have an h2d link: the cpu backend copies every task's inputs into its worker lane.
    */
@@ -99,6 +107,7 @@ export function parseProfile(raw: unknown, where: string): DeviceProfile {
     runOverheadMs: sourced(r.runOverheadMs, `${where}: runOverheadMs`),
     taskShare: positive(r.taskShare, `${where}: taskShare`),
     interference: sourced(r.interference, `${where}: interference`),
+    ...(r.taskBoundaryBytesPerS !== undefined ? { taskBoundaryBytesPerS: positive(r.taskBoundaryBytesPerS, `${where}: taskBoundaryBytesPerS`) } : {}),
     ...(r.hasDeviceMemory || r.h2d !== undefined ? { h2d: link(r.h2d, `${where}: h2d`) } : {}),
     ...(r.hasDeviceMemory || r.d2h !== undefined ? { d2h: link(r.d2h, `${where}: d2h`) } : {}),
     modelFactors: Object.fromEntries(Object.entries(factors).map(([k, v]) => [k, positive(v, `${where}: modelFactors.${k}`)])),
