@@ -253,6 +253,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     regime: `onnxruntime-node CPU provider in ${lanes} worker lanes, FP32, batch 1`,
     hasDeviceMemory: false,
     concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
+    lanes: { value: lanes, source: here('the cpu backend\'s worker lanes, each keeping the cut tensors it made (runtime/cpu-backend.ts)') },
     peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul on one lane, ${tmm.toFixed(2)} ms`) } },
     memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over a 16 MiB weight on one lane, ${trs.toFixed(2)} ms`) },
     kernelLaunchMs: { value: Number(launch.toFixed(5)), source: here(`64 chained Relu nodes on 4 floats ${t64.toFixed(3)} ms against one ${t1.toFixed(3)} ms`) },

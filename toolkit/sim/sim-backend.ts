@@ -17,7 +17,10 @@
  * policy), so they cross no link; where its profile has links, they price the copies its backend makes (the cpu
  * backend copies a request's host inputs into a worker lane: an h2d link, no d2h).
  *
- * Each schedule run gets a fresh VirtualClock and device (`startRun`), so runs do not see each other.
+ * A profile with `lanes` (the cpu backend's worker lanes) also places every run in a lane and moves kept inputs
+ * between lanes by lanes.ts's rules: a run whose kept input sits in a busy lane waits for that lane's run to end.
+ *
+ * Each schedule run gets a fresh VirtualClock, device and lanes (`startRun`), so runs do not see each other.
  */
 import * as path from 'node:path';
 import { Graph, ShapedGraph, ShapedValue, isConcreteShape } from '../graph/graph';
@@ -28,6 +31,7 @@ import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandl
 import { VirtualClock } from '../core/clock';
 import { tensorBytes } from '../schedule/deployment';
 import { SimDevice } from './device';
+import { LaneTensor, SimLanes } from './lanes';
 import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
 import { opsTimeMs } from './roofline';
@@ -117,6 +121,8 @@ export class SimBackend implements Backend {
   readonly hasDeviceMemory: boolean;
   readonly concurrency: number;
   private sim: SimDevice;
+  private lanes: SimLanes | undefined;
+  private readonly inLane = new WeakMap<TensorHandle, LaneTensor>();
   private readonly costs = new WeakMap<Uint8Array, TaskCost>();
 
   constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
@@ -125,6 +131,11 @@ export class SimBackend implements Backend {
     this.hasDeviceMemory = profile.hasDeviceMemory;
     this.concurrency = profile.concurrency.value;
     this.sim = this.makeDevice(new VirtualClock());
+    this.lanes = this.makeLanes();
+  }
+
+  private makeLanes(): SimLanes | undefined {
+    return this.profile.lanes ? new SimLanes(this.profile.lanes.value) : undefined;
   }
 
   private makeDevice(clock: VirtualClock): SimDevice {
@@ -142,6 +153,7 @@ export class SimBackend implements Backend {
   startRun(): VirtualClock {
     const clock = new VirtualClock();
     this.sim = this.makeDevice(clock);
+    this.lanes = this.makeLanes();
     return clock;
   }
 
@@ -175,6 +187,24 @@ export class SimBackend implements Backend {
   get active(): SimDevice {
     return this.sim;
   }
+
+  /** @internal the lanes of the run in progress (profiles with `lanes`) */
+  get activeLanes(): SimLanes | undefined {
+    return this.lanes;
+  }
+
+  /** @internal the lane a kept tensor is in */
+  laneOf(t: TensorHandle): LaneTensor | undefined {
+    return this.inLane.get(t);
+  }
+
+  /** @internal a tensor kept in a lane */
+  keptInLane(lane: number, dims: readonly number[], type: string): TensorHandle {
+    const kept = this.lanes!.keep(lane);
+    const handle: TensorHandle = { dims: [...dims], type, location: 'device', release: kept.release };
+    this.inLane.set(handle, kept);
+    return handle;
+  }
 }
 
 class SimSession implements Session {
@@ -186,6 +216,23 @@ class SimSession implements Session {
 
   async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
     if (this.disposed) throw new Error(`sim session of '${this.cost.model}' is disposed`);
+    const lanes = this.backend.activeLanes;
+    if (lanes === undefined) return this.work(feeds, -1);
+    const held: LaneTensor[] = [];
+    for (const t of Object.values(feeds)) { const at = this.backend.laneOf(t); if (at !== undefined) held.push(at); }
+    const lane = await lanes.acquire(held.map((t) => t.lane));
+    try {
+      for (const t of held) await lanes.moveInto(lane, t);
+      const work = this.work(feeds, lane);
+      lanes.track(lane, work);
+      return await work;
+    } finally {
+      lanes.release(lane);
+    }
+  }
+
+  /** The run itself: inputs up, host overhead, device work, outputs down (kept outputs stay in `lane` if >= 0). */
+  private async work(feeds: Readonly<Record<string, TensorHandle>>, lane: number): Promise<Record<string, TensorHandle>> {
     const device = this.backend.active;
     const { profile } = this.backend;
     if (profile.h2d) {
@@ -203,7 +250,9 @@ class SimSession implements Session {
     let back = 0;
     for (const o of this.cost.outputs) {
       const stays = this.onDevice === true || (Array.isArray(this.onDevice) && this.onDevice.includes(o.name));
-      const handle: TensorHandle = { dims: [...o.dims], type: o.type, location: stays ? 'device' : 'cpu' };
+      const handle: TensorHandle = stays && lane >= 0
+        ? this.backend.keptInLane(lane, o.dims, o.type)
+        : { dims: [...o.dims], type: o.type, location: stays ? 'device' : 'cpu' };
       if (!stays) back += tensorBytes(handle);
       outputs[o.name] = handle;
     }
