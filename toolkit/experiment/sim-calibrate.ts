@@ -19,8 +19,8 @@
  *  6. interference: each model measured while the next model of the workload loops on another lane (steady state,
  *     the two runs' phases not aligned, as in a schedule); with a share of 1 / lanes each the shares add up to 1, so
  *     beta = sum of (time beside - time alone) / sum of time alone (at least 0). A workload of one model: that
- *     model beside itself. Two copies of one model started at the same instant slow each other far more (measured
- *     quiet: two ResNet-50 1.84x one) than tasks of a schedule do; they are not the measure.
+ *     model beside itself. Pair measurements need both cores, so other jobs on the machine skew them most: a load
+ *     check (parallel-check.ts: two plain busy loops at once against one) goes into the notes; calibrate quiet.
  * Every number's source says "measured here, <date>" and what was measured.
  */
 import * as fs from 'node:fs';
@@ -42,6 +42,7 @@ import { build } from '../partition/build';
 import { LoadedChain, loadChain, runChain } from '../runtime/chain';
 import { writeFileAtomic } from '../core/atomic-write';
 import { WorkloadSpec } from '../workload';
+import { parallelRatio } from './parallel-check';
 
 export interface CalibrateOptions {
   readonly backend: Backend;
@@ -246,6 +247,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     betaSource = here(`each model while the next one loops on another lane: ${pairs.join('; ')}`);
   }
   for (const m of models) await m.session.dispose();
+  const loadRatio = lanes > 1 ? await parallelRatio() : 1;
 
   return {
     name: options.name ?? 'cpu-here',
@@ -268,6 +270,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     modelFactors: factors,
     notes: [
       `Workload whose models were measured: ${spec.name}.`,
+      `Load check: two busy loops at once took ${loadRatio.toFixed(2)}x one alone (near 1 on idle cores; well above 1, other jobs held a core and the interference is theirs).`,
       'Per-model factors scale the operators\' roofline time of every task of that model (whole, quilt tasks, layers).',
       'Transfers: a request\'s host inputs are copied into a worker lane (the h2d link); cut tensors stay in the lane that made them; no weights move, nothing comes back by copy.',
       'Task boundaries: every task\'s inputs and outputs cost their bytes over taskBoundaryBytesPerS (one-operator chains against whole models).',
