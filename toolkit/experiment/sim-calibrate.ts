@@ -14,7 +14,8 @@
  *     the extra host-input copies, and the extra boundary bytes (every task's inputs and outputs, less the whole
  *     model's): a session's outputs are copied into new buffers, its inputs converted into onnxruntime's layout,
  *     and nothing fuses across sessions. B = sum of extra boundary bytes / sum of (chain - whole - (tasks - 1) H -
- *     extra copies) over the models (taskBoundaryBytesPerS);
+ *     extra copies) over the models (taskBoundaryBytesPerS; where that sum is not positive, splitting costs nothing
+ *     beyond H and B comes out huge: no boundary cost);
  *  5. per-model factors: each workload model run whole, alone; factor = (measured - H - its input copy - its own
  *     boundary bytes / B) / roofline(F, W, L);
  *  6. interference: each model measured while the next model of the workload loops on another lane (steady state,
