@@ -116,3 +116,42 @@ test('the ledger reports each eviction', () => {
   assert.ok(l.tryReserve(res(2, 'b', 60, 0)));
   assert.deepEqual(evicted, ['a']);
 });
+
+/** Three unused cached weights, 'next' the least recently used, then 'later', then 'idle'; room for one more. */
+function threeCached(wanted?: ReadonlyMap<string, number>): { l: DeviceLedger; evicted: string[] } {
+  const evicted: string[] = [];
+  const l = new DeviceLedger(100, {
+    policy: 'test', now: () => 0, onEvict: (key) => evicted.push(key), ...(wanted ? { wanted: () => wanted } : {}),
+  });
+  for (const [i, key] of ['next', 'later', 'idle'].entries()) {
+    const t = l.tryReserve(res(i, key, 30, 0));
+    assert.ok(t);
+    l.release(t);
+  }
+  return { l, evicted };
+}
+
+test('eviction takes weights no live request wants before wanted ones, whatever their age', () => {
+  const { l, evicted } = threeCached(new Map([['next', 0], ['later', 2]]));
+  assert.ok(l.tryReserve(res(9, 'new', 30, 0)));
+  assert.deepEqual(evicted, ['idle']);
+  // Then the wanted one used farthest ahead ('later', distance 2) before the next one ('next', 0).
+  assert.ok(l.tryReserve(res(10, 'new2', 30, 0)));
+  assert.deepEqual(evicted, ['idle', 'later']);
+});
+
+test('without wanted weights eviction is plain LRU (it would evict the weights needed next)', () => {
+  const { l, evicted } = threeCached();
+  assert.ok(l.tryReserve(res(9, 'new', 30, 0)));
+  assert.deepEqual(evicted, ['next']);
+});
+
+test('wanted weights change which bytes go, never what fits', () => {
+  const plain = threeCached().l;
+  const ordered = threeCached(new Map([['next', 0], ['later', 0], ['idle', 0]])).l;
+  for (const extra of [10, 100, 101]) {
+    assert.equal(ordered.fits(res(9, 'new', 30, extra - 30)), plain.fits(res(9, 'new', 30, extra - 30)));
+  }
+  assert.equal(ordered.fits(res(9, '', 0, 100)), true);
+  assert.equal(ordered.fits(res(9, '', 0, 101)), false);
+});

@@ -4,7 +4,12 @@
  * Kinds:
  *  - weights, per weights key (one key per task model). Weights stay cached after their task ends; each entry
  *    counts the running tasks that use it and remembers when it was last used. Weights no running task uses
- *    may be evicted, least recently used first, when a reservation needs their room.
+ *    may be evicted when a reservation needs their room: first those no live request wants (the `wanted`
+ *    option, weights-wanted.ts: keys of tasks that requests already arrived have yet to run), least recently
+ *    used first; then the wanted ones, the farthest next use first (ties: least recently used). Plain LRU
+ *    throws out exactly the next task of a request in flight (a model's later tasks were last used by its
+ *    previous request, so they are the oldest) while other weights stay cached. The order changes nothing
+ *    about what fits or whether a reservation is admitted, only which bytes are uploaded again later.
  *  - activations, per running task (its peak live activation bytes, held for the whole run of the task).
  *  - pool, per request in flight (its cut tensors' pool buffer, from its first task until its end).
  *
@@ -63,6 +68,11 @@ export interface LedgerOptions {
   readonly now: () => number;
   /** Told the key of each weights entry the ledger evicts (so the caller can free the real memory). */
   readonly onEvict?: (weightsKey: string) => void;
+  /**
+   * Weights keys that live requests still need, each with its distance in tasks (0: next); asked at each
+   * eviction. Default: none (plain LRU).
+   */
+  readonly wanted?: () => ReadonlyMap<string, number>;
 }
 
 export function emptyReservation(requestId: number): Reservation {
@@ -211,11 +221,16 @@ export class DeviceLedger {
     return ticket;
   }
 
-  /** Evicts unused weights (not `keep`), least recently used first, until `bytes` are freed or none are left. */
+  /**
+   * Evicts unused weights (not `keep`) until `bytes` are freed or none are left: unwanted ones least recently
+   * used first, then wanted ones farthest next use first (ties: least recently used).
+   */
   private evict(bytes: number, keep: string): void {
+    const wanted = this.options.wanted?.() ?? new Map<string, number>();
+    const rank = (key: string) => -(wanted.get(key) ?? Number.POSITIVE_INFINITY);
     const victims = [...this.weights.entries()]
       .filter(([key, entry]) => entry.users === 0 && key !== keep)
-      .sort((a, b) => a[1].lastUse - b[1].lastUse);
+      .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1].lastUse - b[1].lastUse);
     let freed = 0;
     for (const [key, entry] of victims) {
       if (freed >= bytes) break;

@@ -37,6 +37,7 @@ import { EventQueue } from './event-queue';
 import { Admission, Policy, ReadyTask } from './policy';
 import { summarize } from './summary';
 import { TransferMeter } from './transfers';
+import { wantedWeights } from './weights-wanted';
 
 export type Feeds = Record<string, TensorHandle>;
 
@@ -155,6 +156,8 @@ class SchedulerLoop {
   private readonly permanent: Ticket[] = [];
   /** Closed loop: requests not sent yet, in id order. */
   private readonly unsent: RequestState[] = [];
+  /** Requests arrived and not ended (the ledger evicts the weights they still need last). */
+  private readonly live = new Set<RequestState>();
   private running = 0;
   private pendingArrivals = 0;
   private readonly unloads: Promise<unknown>[] = [];
@@ -170,6 +173,7 @@ class SchedulerLoop {
       policy: this.policy.name,
       now: () => this.clock.now(),
       onEvict: (key) => this.unloadEvicted(byKey.get(key)),
+      wanted: () => wantedWeights(this.live),
     });
   }
 
@@ -251,6 +255,7 @@ class SchedulerLoop {
 
   private arrive(state: RequestState): void {
     this.pendingArrivals--;
+    this.live.add(state);
     this.policy.enqueue(this.readyTask(state, 0));
   }
 
@@ -355,6 +360,7 @@ class SchedulerLoop {
 
   private end(state: RequestState, status: RequestStatus, error: string): void {
     const id = state.request.id;
+    this.live.delete(state);
     this.ledger.releasePool(id);
     this.policy.onRequestEnd(id);
     // Tensors the tasks made and the backend still holds (a cpu lane's pool) are freed with the request.
