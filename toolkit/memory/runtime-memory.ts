@@ -3,9 +3,10 @@
  * tensors). Each term below comes from how onnxruntime's CPU provider works, not from fitting a model; a
  * `RuntimeMemoryModel` switches them on and carries the two numbers that depend on the machine.
  *
- *   feeds         The runtime never frees or reuses a graph input: it is the caller's buffer, live until the run
- *                 ends (a task's received cut tensors are feeds too, but are still counted until their last read:
- *                 counting them to the end would make demand grow as a range shrinks, see the README).
+ *   feeds         The runtime never frees or reuses an input of the session: it is the caller's buffer, live until
+ *                 the run ends. That holds for a model's graph inputs and for every cut tensor a task receives (the
+ *                 task's inputs), so a task holds all it receives to its last step. Demand then grows as a range
+ *                 starts later; the partitioner searches with a monotone bound (partition/demand.ts).
  *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, BatchNormalization, which the optimiser fuses
  *                 into the Conv before it) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
  *                 writes into an input of the same size that dies at that node: the allocation planner reuses the
@@ -31,7 +32,7 @@ export interface RuntimeMemoryModel {
   /** Says which runtime and machine the terms describe (shown in plans). */
   readonly name: string;
   readonly inPlace: boolean;
-  /** Graph inputs are the caller's buffers: live through the whole run of a range that reads them. */
+  /** A session's inputs (graph inputs, received cut tensors) are the caller's buffers: live to the range's end. */
   readonly feedsLiveToEnd: boolean;
   /** NCHWc channel block of the CPU provider; 1 when the layout is not used. */
   readonly nchwcBlock: number;
@@ -41,6 +42,8 @@ export interface RuntimeMemoryModel {
   readonly threads: number;
   /** Fixed resident bytes of one session; calibrated, 0 when unknown. */
   readonly sessionBytes: number;
+  /** What was measured rather than predicted, and where it is cached (shown in plans); absent when nothing was. */
+  readonly calibration?: string;
 }
 
 /** The bare definition (weights + live tensors), with none of the runtime's terms: the paper's demand. */

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { fileOrder } from '../graph/order';
 import { RuntimeMemoryModel } from '../memory/runtime-memory';
-import { bytesTensor, shapeGraph } from '../memory/test-support';
-import { DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';
+import { bytesTensor, randomDag, shapeGraph } from '../memory/test-support';
+import { DemandModel, DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';
 
 const RT: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 1, sessionBytes: 1000 };
 
@@ -34,6 +34,10 @@ test('the runtime terms on a hand-built chain: feeds to the end, in-place credit
   assert.equal(whole.peakStep, 2);
   assert.equal(rangeDemand(m, 0, 2).peakActivationBytes, 200, 'x r1 | x r2 (into r1)');
   assert.equal(rangeDemand(m, 1, 2).peakActivationBytes, 200, 'r1 received: a feed, never reused');
+  // a received cut tensor is a feed too: r2 (read at step 2 only) stays to the range's end, r2 g | r2 g y
+  assert.equal(rangeDemand(bare, 2, 4).peakActivationBytes, 116, 'liveness only: r2 g | g y');
+  assert.equal(rangeDemand(m, 2, 4).peakActivationBytes, 132, 'feeds: r2 held to the end');
+  assert.equal(rangeDemand(m, 2, 4).receivedBytes, 100);
   // table read by Gather and pre-packed by Gemm in one range: twice; plus the session's 1000
   assert.deepEqual([whole.weightBytes, whole.runtimeBytes], [64, 64 + 1000]);
   assert.equal(whole.demandBytes, 64 + 1064 + 216);
@@ -41,23 +45,50 @@ test('the runtime terms on a hand-built chain: feeds to the end, in-place credit
   assert.deepEqual([rangeDemand(m, 2, 3).runtimeBytes, rangeDemand(m, 3, 4).runtimeBytes], [1000, 1000]);
 });
 
-test('the sliding window equals the direct evaluation without in-place credits, and bounds it from above with them', () => {
-  const graph = chain();
-  const m = demandModel(graph, fileOrder(graph), RT);
-  const noCredit = demandModel(graph, fileOrder(graph), { ...RT, inPlace: false });
+/**
+ * The window's bound, evaluated directly: the range's demand without in-place credits, with its own received bytes
+ * R(i, j) replaced by the largest R(s, j) over the starts s inside it (received values are live to the end, so
+ * R is the same at every step and comes off the peak exactly).
+ */
+function bound(m: DemandModel, i: number, j: number): number {
+  const own = rangeDemand(m, i, j);
+  let worst = 0;
+  for (let s = i; s < j; s++) worst = Math.max(worst, rangeDemand(m, s, j).receivedBytes);
+  return own.demandBytes - own.receivedBytes + worst;
+}
+
+/** Every range of `m` through a window: it equals the bound, bounds rangeDemand of `exact` from above, and is monotone. */
+function checkWindow(m: DemandModel, exact: DemandModel): { below: number; laterReceivesMore: number } {
   let below = 0;
+  let laterReceivesMore = 0;
   const n = m.order.length;
   for (let i = 0; i < n; i++) {
     const w = new DemandWindow(m);
     for (let k = 0; k < i; k++) { w.pushBack(); w.popFront(); }
     for (let j = i + 1; j <= n; j++) {
       w.pushBack();
-      assert.equal(w.demand(), rangeDemand(noCredit, i, j).demandBytes, `[${i}, ${j})`);
-      assert.ok(rangeDemand(m, i, j).demandBytes <= w.demand(), `[${i}, ${j}) bounded`);
-      if (rangeDemand(m, i, j).demandBytes < w.demand()) below++;
+      assert.equal(w.demand(), bound(m, i, j), `[${i}, ${j})`);
+      assert.ok(rangeDemand(exact, i, j).demandBytes <= w.demand(), `[${i}, ${j}) bounded`);
+      if (rangeDemand(exact, i, j).demandBytes < w.demand()) below++;
+      if (bound(m, i, j) > rangeDemand(m, i, j).demandBytes) laterReceivesMore++;
+      if (i > 0) assert.ok(bound(m, i, j) <= bound(m, i - 1, j), `[${i}, ${j}) inside [${i - 1}, ${j})`);
+      if (j > i + 1) assert.ok(bound(m, i, j - 1) <= w.demand(), `[${i}, ${j - 1}) inside [${i}, ${j})`);
     }
   }
-  assert.ok(below > 0, 'negative check: some range gets a credit');
+  return { below, laterReceivesMore };
+}
+
+test('the sliding window equals its bound evaluated directly, and bounds the direct evaluation from above', () => {
+  const graph = chain();
+  const m = demandModel(graph, fileOrder(graph), RT);
+  const noCredit = demandModel(graph, fileOrder(graph), { ...RT, inPlace: false });
+  assert.ok(checkWindow(noCredit, m).below > 0, 'negative check: some range gets a credit');
+  let laterReceivesMore = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const g = randomDag(seed, 14);
+    laterReceivesMore += checkWindow(demandModel(g, fileOrder(g), { ...RT, inPlace: false }), demandModel(g, fileOrder(g), RT)).laterReceivesMore;
+  }
+  assert.ok(laterReceivesMore > 0, 'negative check: some range has a later start that receives more than its own');
   const reach = feasibleEnds(m, 1000 + 64 + 216);
   assert.ok(reach.every((r, i) => r > i));
 });

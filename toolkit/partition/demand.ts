@@ -11,7 +11,11 @@
  * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
  *
  * The runtime's own memory (`memory/runtime-memory.ts`, switched on by a RuntimeMemoryModel; none by default):
- *   - feeds: a graph input is the caller's buffer, live from the range's first step to its last when read in it;
+ *   - feeds: every input of the task's session (a graph input or a cut tensor the range receives) is the caller's
+ *     buffer, which the session never frees: live from the range's first step to its last when read in it. This term
+ *     makes demand depend on where the range starts (a range that starts later receives more and holds it longer),
+ *     so `DemandWindow` searches with a monotone upper bound: the received bytes R(s, end) of the worst start s in
+ *     the range (exact for the range's own start when that is the worst), see `DemandWindow`;
  *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
  *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
  *     one term makes demand depend on where the range starts (a range that starts later may lose a credit), so
@@ -25,8 +29,10 @@
  *   - session: every non-empty range adds the session's fixed bytes.
  * The others are per-step constants or per-weight facts, which keep demand monotone under range inclusion.
  *
- * Invariant used by the partitioner: demand is monotone under range inclusion (a range's demand is at least that
- * of any range inside it), so the feasible ends of a start form a prefix, and `feasibleEnds` is non-decreasing.
+ * Invariant used by the partitioner: the window's demand (`DemandWindow.demand`) is monotone under range inclusion
+ * (a range's is at least that of any range inside it) and at least `rangeDemand`'s, so the feasible ends of a start
+ * form a prefix, `feasibleEnds` is non-decreasing, and a range the search finds feasible is feasible. Without the
+ * runtime's feeds and in-place terms the two are equal.
  *
  * Stages: `demandModel` gathers per-step facts once (O(values + edges)); `rangeDemand` evaluates one range
  * directly (O(range + its edges): the reference, used for reporting and validation); `DemandWindow` slides a
@@ -81,6 +87,8 @@ export interface RangeDemand {
   readonly runtimeBytes: number;
   /** Peak live activation bytes, with the runtime's per-step terms (workspace, in-place credit). */
   readonly peakActivationBytes: number;
+  /** Bytes of the activations the range receives (its session's inputs) and reads. */
+  readonly receivedBytes: number;
   readonly demandBytes: number;
   /** The first step of the range where the live activation bytes peak. */
   readonly peakStep: number;
@@ -162,8 +170,10 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
+   let receivedBytes = 0;
   for (const [v, last] of lastReadInRange) {
-    const until = model.runtime.feedsLiveToEnd && model.producedAt[v] < 0 ? end - 1 : last;
+    const until = model.runtime.feedsLiveToEnd ? end - 1 : last;
+    receivedBytes += values[v].bytes;
     delta[0] += values[v].bytes;
     delta[until - start + 1] -= values[v].bytes;
   }
@@ -179,32 +189,36 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     live += delta[s - start];
     if (live > peak) { peak = live; peakStep = s; }
   }
-  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
+  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, receivedBytes, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
 }
 
-/** A range [start, end) that grows at its end and shrinks at its start, one step at a time, with its demand. */
+/**
+ * A range [start, end) that grows at its end and shrinks at its start, one step at a time, with its demand.
+ *
+ * Liveness only (no feeds term): one max tree over steps holds every value the window reads or produces, received
+ * ones until their last read. With the feeds term (received values live to the range's end) the received bytes
+ * are the same at every step, R(start, end), so demand = weights + session + R + the peak of what the range
+ * produces. R grows as the start moves later, so the window reports max over s in [start, end) of R(s, end),
+ * kept in a second max tree over starts (a read of v at step e adds v's bytes to every start s in
+ * (max(producer, previous read), e]): monotone under inclusion, and at least the range's own R.
+ */
 export class DemandWindow {
   private startStep = 0;
   private endStep = 0;
   private readonly live: MaxTree;
+  /** Per start s (feeds term only): R(s, end), the bytes s's range would receive and read up to the window's end. */
+  private readonly received: MaxTree | undefined;
   private readonly weightUses: Int32Array;
   private readonly packedUses: Int32Array;
   private weightBytes = 0;
   /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
   private handedOnBytes = 0;
-  /** Graph inputs read in the window, live to its end when the runtime keeps the caller's feeds (feedsLiveToEnd). */
-  private readonly feedUses: Int32Array;
-  private feedBytes = 0;
 
   constructor(private readonly model: DemandModel) {
     this.live = new MaxTree(model.order.length);
+    this.received = model.runtime.feedsLiveToEnd ? new MaxTree(model.order.length) : undefined;
     this.weightUses = new Int32Array(model.graph.values.length);
     this.packedUses = new Int32Array(model.graph.values.length);
-    this.feedUses = new Int32Array(model.graph.values.length);
-  }
-
-  private isFeed(v: number): boolean {
-    return this.model.runtime.feedsLiveToEnd && this.model.producedAt[v] < 0;
   }
 
   /** Weight bytes with the runtime's terms of weight `w` given its uses, all and pre-packed, in the window. */
@@ -230,7 +244,9 @@ export class DemandWindow {
 
   demand(): number {
     if (this.endStep === this.startStep) return this.weightBytes;
-    return this.weightBytes + this.model.runtime.sessionBytes + this.live.maxIn(this.startStep, this.endStep - 1);
+    const last = this.endStep - 1;
+    return this.weightBytes + this.model.runtime.sessionBytes + this.live.maxIn(this.startStep, last)
+      + (this.received === undefined ? 0 : this.received.maxIn(this.startStep, last));
   }
 
   /** Adds the step at `end` to the window. */
@@ -241,18 +257,13 @@ export class DemandWindow {
     if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
     this.useWeights(e, 1);
     this.weightBytes += m.subgraphWeightBytes[e];
-    for (const v of m.activationReads[e]) {
-      if (!this.isFeed(v) || this.feedUses[v]++ > 0) continue;
-      if (e > this.startStep) this.live.add(this.startStep, e - 1, values[v].bytes);
-      this.feedBytes += values[v].bytes;
-    }
-    this.live.add(e, e, this.handedOnBytes + this.feedBytes + m.stepBytes[e]);
+    this.live.add(e, e, this.handedOnBytes + m.stepBytes[e]);
     m.activationReads[e].forEach((v, k) => {
       const bytes = values[v].bytes;
-      if (this.isFeed(v)) return;
+      const previous = m.previousRead[e][k];
+      if (this.received !== undefined) this.received.add(Math.max(m.producedAt[v], previous) + 1, e, bytes);
       if (m.producedAt[v] < this.startStep) {
-        const previous = m.previousRead[e][k];
-        this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
+        if (this.received === undefined) this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
       } else if (m.keepUntil[v] === e) {
         this.handedOnBytes -= bytes;
       }
@@ -273,18 +284,21 @@ export class DemandWindow {
     if (s >= this.endStep) throw new Error('DemandWindow: the window is empty');
     this.useWeights(s, -1);
     this.weightBytes -= m.subgraphWeightBytes[s];
-    for (const v of m.activationReads[s]) {
-      if (!this.isFeed(v) || --this.feedUses[v] > 0) continue;
-      if (s + 1 <= this.endStep - 1) this.live.add(s + 1, this.endStep - 1, -values[v].bytes);
-      this.feedBytes -= values[v].bytes;
-    }
+    const last = this.endStep - 1;
     for (const v of m.produced[s]) {
+      const bytes = values[v].bytes;
+      if (this.received !== undefined) {
+        // Now received: the second tree holds it (from its reads); it leaves the tree of produced values.
+        const until = Math.min(m.keepUntil[v], last);
+        if (until >= s + 1) this.live.add(s + 1, until, -bytes);
+        if (m.keepUntil[v] > last) this.handedOnBytes -= bytes;
+        continue;
+      }
       if (m.keepUntil[v] < this.endStep) continue;
       // It was kept to the window's end; now it is received, live only until its last read inside the window.
-      const bytes = values[v].bytes;
       this.handedOnBytes -= bytes;
       const lastRead = lastBefore(m.readSteps[v], this.endStep);
-      this.live.add(Math.max(s + 1, lastRead + 1), this.endStep - 1, -bytes);
+      this.live.add(Math.max(s + 1, lastRead + 1), last, -bytes);
     }
     this.startStep = s + 1;
   }

@@ -1,6 +1,6 @@
 /**
  * The memory probe: a child process that measures what one task's session really uses on the cpu backend.
- * `measure-memory.ts` starts it once per task (`node --expose-gc memory-probe.js <request.json>`), one at a time,
+ * `session-memory.ts` starts it once per model file (`node --expose-gc memory-probe.js <request.json>`), one at a time,
  * and reads one JSON line from its stdout.
  *
  * Stages (each reading /proc/self/status; Linux only):
@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { cpuSessionOptions } from '../runtime/cpu-session-options';
+import { cpuSessionOptions } from './cpu-session-options';
 
 export interface ProbeInput {
   readonly name: string;
