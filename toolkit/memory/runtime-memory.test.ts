@@ -80,6 +80,21 @@ test('in place: an element-wise node reuses a same-size input that dies there, n
   assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], LIVENESS_ONLY).bytes, 0, 'off in the bare model');
 });
 
+test('in place: a BatchNormalization only after a Conv (fused into it); after anything else it gets its own buffer', () => {
+  const b = new GraphBuilder('bn');
+  b.input('x', 'uint8', [100]);
+  b.initializer('w', bytesTensor(4));
+  const conv = b.op('Conv', ['x', 'w'], {}, 'conv');
+  const bn1 = b.op('BatchNormalization', [conv, 'w', 'w', 'w', 'w'], {}, 'bn1');
+  const cat = b.op('Concat', [bn1], { axis: 0 }, 'cat');
+  const bn2 = b.op('BatchNormalization', [cat, 'w', 'w', 'w', 'w'], {}, 'bn2');
+  b.output(b.op('Relu', [bn2], {}, 'relu'));
+  const g = shapeGraph(b.finish(), { conv_out: 100, bn1_out: 100, cat_out: 100, bn2_out: 100, relu_out: 100 });
+  const id = (name: string) => g.valueByName.get(name)!;
+  assert.equal(inPlaceCredit(g, g.nodes[1], [id('conv_out')], CPU).bytes, 100, 'after the Conv: fused, no buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[3], [id('cat_out')], CPU).bytes, 0, 'after a Concat: a buffer of its own (neither is a graph output)');
+});
+
 test('prepack: only the B operand of Gemm and MatMul', () => {
   const b = new GraphBuilder('gemm');
   b.input('ids', 'int64', [4]);

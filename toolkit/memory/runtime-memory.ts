@@ -7,8 +7,9 @@
  *                 the run ends. That holds for a model's graph inputs and for every cut tensor a task receives (the
  *                 task's inputs), so a task holds all it receives to its last step. Demand then grows as a range
  *                 starts later; the partitioner searches with a monotone bound (partition/demand.ts).
- *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, BatchNormalization, which the optimiser fuses
- *                 into the Conv before it) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
+ *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, a BatchNormalization right after a Conv, which
+ *                 the optimiser fuses into it; a BatchNormalization after anything else runs as a depthwise NCHWc Conv
+ *                 with a buffer of its own) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
  *                 writes into an input of the same size that dies at that node: the allocation planner reuses the
  *                 buffer, so at that step the output costs nothing beyond the input (`inPlaceCredit`). A graph input
  *                 is the caller's buffer and is never reused; a graph output is always a buffer of its own.
@@ -134,5 +135,6 @@ export function inPlaceCredit(
   const out = graph.values[node.outputs[0]];
   if (out === undefined || out.kind === 'output') return none;
   const source = dying.find((v) => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input');
+  if (source !== undefined && node.opType === 'BatchNormalization' && graph.nodes[graph.values[source].producer]?.opType !== 'Conv') return none;
   return source === undefined ? none : { bytes: out.bytes, source };
 }
