@@ -17,10 +17,10 @@
  *     so `DemandWindow` searches with a monotone upper bound: the received bytes R(s, end) of the worst start s in
  *     the range (exact for the range's own start when that is the worst), see `DemandWindow`;
  *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
- *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
- *     one term makes demand depend on where the range starts (a range that starts later may lose a credit), so
- *     `DemandWindow`, which the partitioner searches with, leaves every in-place credit out: its demand is a
- *     monotone upper bound of `rangeDemand`'s, and a plan it finds feasible is feasible;
+ *     when the range produced that input (a received tensor is a feed of the task's session, never reused). A range
+ *     that starts after the input's producer loses the credit, but with the feeds term the input then counts among
+ *     the received bytes instead of the produced ones, and it has the output's size: the produced part of demand
+ *     stays monotone, so `DemandWindow` keeps the credits (without the feeds term it leaves them out);
  *   - im2col: a Conv outside the NCHWc path adds its expansion buffer at its own step;
  *   - control flow (always, whatever the runtime model): an `If`/`Loop`/`Scan` adds its bodies' internal working
  *     bytes at its own step (`memory/control-flow.ts`, the same term the memory profile adds); the node is atomic;
@@ -200,7 +200,9 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
  * are the same at every step, R(start, end), so demand = weights + session + R + the peak of what the range
  * produces. R grows as the start moves later, so the window reports max over s in [start, end) of R(s, end),
  * kept in a second max tree over starts (a read of v at step e adds v's bytes to every start s in
- * (max(producer, previous read), e]): monotone under inclusion, and at least the range's own R.
+ * (max(producer, previous read), e]): monotone under inclusion, and at least the range's own R. In-place credits
+ * whose input the window produced are in the first tree; when the start passes that producer the credit is taken
+ * back (its input is received now, in R). Without the feeds term the window has no credits.
  */
 export class DemandWindow {
   private startStep = 0;
@@ -214,9 +216,16 @@ export class DemandWindow {
   /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
   private handedOnBytes = 0;
 
+  /** Per step p (feeds term only): the steps whose in-place credit reuses a value produced at p. */
+  private readonly creditsFrom: number[][] = [];
+
   constructor(private readonly model: DemandModel) {
     this.live = new MaxTree(model.order.length);
     this.received = model.runtime.feedsLiveToEnd ? new MaxTree(model.order.length) : undefined;
+    if (this.received !== undefined) {
+      this.creditsFrom = model.order.map(() => []);
+      model.inPlaceSource.forEach((v, t) => { if (v >= 0 && model.producedAt[v] >= 0) this.creditsFrom[model.producedAt[v]].push(t); });
+    }
     this.weightUses = new Int32Array(model.graph.values.length);
     this.packedUses = new Int32Array(model.graph.values.length);
   }
@@ -257,7 +266,9 @@ export class DemandWindow {
     if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
     this.useWeights(e, 1);
     this.weightBytes += m.subgraphWeightBytes[e];
-    this.live.add(e, e, this.handedOnBytes + m.stepBytes[e]);
+    const source = m.inPlaceSource[e];
+    const credit = this.received !== undefined && source >= 0 && m.producedAt[source] >= this.startStep ? m.inPlaceBytes[e] : 0;
+    this.live.add(e, e, this.handedOnBytes + m.stepBytes[e] - credit);
     m.activationReads[e].forEach((v, k) => {
       const bytes = values[v].bytes;
       const previous = m.previousRead[e][k];
@@ -285,6 +296,7 @@ export class DemandWindow {
     this.useWeights(s, -1);
     this.weightBytes -= m.subgraphWeightBytes[s];
     const last = this.endStep - 1;
+    for (const t of this.creditsFrom[s] ?? []) if (t <= last) this.live.add(t, t, m.inPlaceBytes[t]);
     for (const v of m.produced[s]) {
       const bytes = values[v].bytes;
       if (this.received !== undefined) {
