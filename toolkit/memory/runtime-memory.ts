@@ -16,6 +16,10 @@
  *   nchwc         With graph optimisation 'all' on a CPU with AVX2 (block 8) or AVX-512 (block 16), 2-D Convs
  *                 (group 1 or depthwise) run in the blocked NCHWc layout; their filters are stored with the output
  *                 channels rounded up to the block, the bias too (`weightLayoutBytes`).
+ *   reorder-in    A cut tensor a task receives is in the plain NCHW layout; a Conv the NCHWc path takes reads it
+ *                 through a ReorderInput copy in the blocked layout (4-D float32, channels a multiple of the block:
+ *                 with fewer channels, as for an image, the Conv reads NCHW directly). The copy is counted, like
+ *                 the tensor it copies, to the task's end (`reorderInBytes`).
  *   im2col        A Conv the NCHWc path does not take (no blocking, not 2-D, grouped but not depthwise) runs as
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
@@ -137,4 +141,15 @@ export function inPlaceCredit(
   const source = dying.find((v) => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input');
   if (source !== undefined && node.opType === 'BatchNormalization' && graph.nodes[graph.values[source].producer]?.opType !== 'Conv') return none;
   return source === undefined ? none : { bytes: out.bytes, source };
+}
+
+/**
+ * Bytes of the blocked copy (ReorderInput) a Conv the NCHWc path takes needs of `value` when the value reaches it
+ * in the plain layout (a received cut tensor); 0 when the Conv reads it directly.
+ */
+export function reorderInBytes(graph: ShapedGraph, node: Node, value: number, model: RuntimeMemoryModel): number {
+  if (node.inputs[0] !== value || !takesNchwc(graph, node, model)) return 0;
+  const v = graph.values[value];
+  if (v.dtype !== 'float32' || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
+  return v.bytes;
 }

@@ -5,6 +5,7 @@ import { GraphBuilder } from '../graph/builder';
 import { fileOrder } from '../graph/order';
 import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { bytesTensor, randomDag, shapeGraph } from '../memory/test-support';
+import { resolveShapesStatic } from '../shapes/resolve';
 import { DemandModel, DemandWindow, demandModel, feasibleEnds, rangeDemand } from './demand';
 
 const RT: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 1, sessionBytes: 1000 };
@@ -103,4 +104,31 @@ test('the sliding window (in-place credits in) equals its bound evaluated direct
   assert.ok(credited > 0, 'negative check: the random graphs have in-place credits');
   const reach = feasibleEnds(m, 1000 + 64 + 216);
   assert.ok(reach.every((r, i) => r > i));
+});
+
+/** x [1,16,4,4] -> Conv c1 -> Conv c2 -> Conv c3 -> Add(c1, c3) y: every tensor 1 KiB, 16 channels. */
+function convChain() {
+  const b = new GraphBuilder('convs');
+  b.input('x', 'float32', [1, 16, 4, 4]);
+  for (const w of ['w1', 'w2', 'w3']) b.initializer(w, { dtype: 'float32', dims: [16, 16, 1, 1], bytes: new Uint8Array(16 * 16 * 4) });
+  const c1 = b.op('Conv', ['x', 'w1'], {}, 'c1');
+  const c2 = b.op('Conv', [c1, 'w2'], {}, 'c2');
+  const c3 = b.op('Conv', [c2, 'w3'], {}, 'c3');
+  b.output(b.op('Add', [c1, c3], {}, 'add'), 'float32', [1, 16, 4, 4]);
+  return resolveShapesStatic(b.finish());
+}
+
+test('reorder-in: a received 16-channel tensor read by a blocked Conv gets a blocked copy, counted to the end', () => {
+  const g = convChain();
+  const blocked = demandModel(g, fileOrder(g), { ...RT, nchwcBlock: 16, sessionBytes: 0 });
+  const plain = demandModel(g, fileOrder(g), { ...RT, nchwcBlock: 1, sessionBytes: 0 });
+  const kib = 1024;
+  // [1, 4): c1 received (read by c2's Conv and the Add) and its blocked copy, both to the end
+  assert.equal(rangeDemand(blocked, 1, 4).receivedBytes, 2 * kib);
+  assert.equal(rangeDemand(plain, 1, 4).receivedBytes, kib, 'negative check: no blocking, no copy');
+  // [3, 4): the Add reads c1 and c3 received; an Add is no Conv: no copy
+  assert.equal(rangeDemand(blocked, 3, 4).receivedBytes, 2 * kib);
+  // the model input has 16 channels too: copied for c1
+  assert.equal(rangeDemand(blocked, 0, 4).receivedBytes, 2 * kib);
+  checkWindow(blocked);
 });

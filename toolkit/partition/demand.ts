@@ -42,7 +42,9 @@
 import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
-import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/runtime-memory';
+import {
+  LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
+} from '../memory/runtime-memory';
 import { bodyWorkingBytes } from '../memory/control-flow';
 import { MaxTree } from './max-tree';
 
@@ -59,6 +61,12 @@ export interface DemandModel {
   /** Per step: the activations the node reads (distinct) and, for each, the previous step that read it or -1. */
   readonly activationReads: readonly (readonly number[])[];
   readonly previousRead: readonly (readonly number[])[];
+  /**
+   * Per step, per activation read: the bytes of the blocked copy the node needs when the value is received (the
+   * reorder-in term; 0 for none), and the previous step with such a read of the value or -1.
+   */
+  readonly reorderReads: readonly (readonly number[])[];
+  readonly previousReorderRead: readonly (readonly number[])[];
   /** Per step: the weights the node reads (distinct). */
   readonly weightReads: readonly (readonly number[])[];
   /** Per step: the activations the node produces. */
@@ -104,6 +112,9 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   const readSteps: number[][] = graph.values.map(() => []);
   const activationReads: number[][] = [];
   const previousRead: number[][] = [];
+  const reorderReads: number[][] = [];
+  const previousReorderRead: number[][] = [];
+  const lastReorderRead = new Map<number, number>();
   const weightReads: number[][] = [];
   const produced: number[][] = [];
   order.forEach((nodeIndex, step) => {
@@ -111,11 +122,17 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     const reads: number[] = [];
     const previous: number[] = [];
     const weights: number[] = [];
+    const reorders: number[] = [];
+    const previousReorder: number[] = [];
     for (const v of valuesReadBy(node)) {
       if (isActivation(graph.values[v])) {
         reads.push(v);
         const before = readSteps[v];
         previous.push(before.length > 0 ? before[before.length - 1] : -1);
+        const reorder = runtime.feedsLiveToEnd ? reorderInBytes(graph, node, v, runtime) : 0;
+        reorders.push(reorder);
+        previousReorder.push(lastReorderRead.get(v) ?? -1);
+        if (reorder > 0) lastReorderRead.set(v, step);
       } else {
         weights.push(v);
       }
@@ -123,6 +140,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     }
     activationReads.push(reads);
     previousRead.push(previous);
+    reorderReads.push(reorders);
+    previousReorderRead.push(previousReorder);
     weightReads.push(weights);
     produced.push(node.outputs.filter((v) => v >= 0 && isActivation(graph.values[v])));
   });
@@ -140,7 +159,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     inPlaceSource.push(credit.source);
   });
   return {
-    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes,
+    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, reorderReads, previousReorderRead,
+    weightReads, produced, subgraphWeightBytes,
     runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
   };
 }
@@ -154,8 +174,13 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
   const packed = new Set<number>();
   const plain = new Set<number>();
   let weightBytes = 0;
+  const reordered = new Map<number, number>();
   for (let s = start; s < end; s++) {
-    for (const v of model.activationReads[s]) if (model.producedAt[v] < start) lastReadInRange.set(v, s);
+    model.activationReads[s].forEach((v, k) => {
+      if (model.producedAt[v] >= start) return;
+      lastReadInRange.set(v, s);
+      if (model.reorderReads[s][k] > 0) reordered.set(v, model.reorderReads[s][k]);
+    });
     for (const w of model.weightReads[s]) {
       weights.add(w);
       (model.packedReads[s].includes(w) ? packed : plain).add(w);
@@ -170,7 +195,13 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
-   let receivedBytes = 0;
+   // A received value's blocked copy (reorder-in) is counted with it, to the range's end.
+  let receivedBytes = 0;
+  for (const bytes of reordered.values()) {
+    receivedBytes += bytes;
+    delta[0] += bytes;
+    delta[end - start] -= bytes;
+  }
   for (const [v, last] of lastReadInRange) {
     const until = model.runtime.feedsLiveToEnd ? end - 1 : last;
     receivedBytes += values[v].bytes;
@@ -272,7 +303,10 @@ export class DemandWindow {
     m.activationReads[e].forEach((v, k) => {
       const bytes = values[v].bytes;
       const previous = m.previousRead[e][k];
-      if (this.received !== undefined) this.received.add(Math.max(m.producedAt[v], previous) + 1, e, bytes);
+      if (this.received !== undefined) {
+        this.received.add(Math.max(m.producedAt[v], previous) + 1, e, bytes);
+        this.received.add(Math.max(m.producedAt[v], m.previousReorderRead[e][k]) + 1, e, m.reorderReads[e][k]);
+      }
       if (m.producedAt[v] < this.startStep) {
         if (this.received === undefined) this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
       } else if (m.keepUntil[v] === e) {
