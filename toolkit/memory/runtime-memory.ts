@@ -20,6 +20,10 @@
  *                 through a ReorderInput copy in the blocked layout (4-D float32, channels a multiple of the block:
  *                 with fewer channels, as for an image, the Conv reads NCHW directly). The copy is counted, like
  *                 the tensor it copies, to the task's end (`reorderInBytes`).
+ *   reorder-out   A tensor in the blocked layout (the output of a Conv the NCHWc path takes, or of a layout-keeping
+ *                 node - activation, Add, pooling, Concat, BatchNormalization - whose input is blocked) that a task
+ *                 hands on is copied back to NCHW (ReorderOutput) for the next task; the copy and the blocked tensor
+ *                 both exist until the task ends, so the task counts the copy for its whole run (`blockedValues`).
  *   im2col        A Conv the NCHWc path does not take (no blocking, not 2-D, grouped but not depthwise) runs as
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
@@ -152,4 +156,24 @@ export function reorderInBytes(graph: ShapedGraph, node: Node, value: number, mo
   const v = graph.values[value];
   if (v.dtype !== 'float32' || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
   return v.bytes;
+}
+
+const KEEPS_LAYOUT = new Set([
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'HardSigmoid', 'HardSwish', 'Add', 'Sum', 'BatchNormalization',
+  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Upsample', 'Resize',
+]);
+
+/** Per value: whether the CPU provider keeps it in the blocked NCHWc layout (walked in `order`). */
+export function blockedValues(graph: ShapedGraph, order: readonly number[], model: RuntimeMemoryModel): boolean[] {
+  const blocked = graph.values.map(() => false);
+  if (model.nchwcBlock <= 1) return blocked;
+  for (const i of order) {
+    const node = graph.nodes[i];
+    const out = node.outputs[0];
+    if (out === undefined || out < 0 || node.domain !== '') continue;
+    const v = graph.values[out];
+    if (v.dtype !== 'float32' || v.shape.length !== 4) continue;
+    if (takesNchwc(graph, node, model) || (KEEPS_LAYOUT.has(node.opType) && node.inputs[0] >= 0 && blocked[node.inputs[0]])) blocked[out] = true;
+  }
+  return blocked;
 }

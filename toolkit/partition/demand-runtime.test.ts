@@ -48,14 +48,16 @@ test('the runtime terms on a hand-built chain: feeds to the end, in-place credit
 
 /**
  * The window's bound, evaluated directly: the range's demand (in-place credits in), with its own received bytes
- * R(i, j) replaced by the largest R(s, j) over the starts s inside it (received values are live to the end, so
- * R is the same at every step and comes off the peak exactly).
+ * R(i, j) replaced by the largest R(s, j) over the starts s inside it, and its reorder-out copies H(i, j) by the
+ * largest H(i, b) over the ends b inside it (both are the same at every step, so they come off the peak exactly).
  */
 function bound(m: DemandModel, i: number, j: number): number {
   const own = rangeDemand(m, i, j);
   let worst = 0;
   for (let s = i; s < j; s++) worst = Math.max(worst, rangeDemand(m, s, j).receivedBytes);
-  return own.demandBytes - own.receivedBytes + worst;
+  let copies = 0;
+  for (let b = i + 1; b <= j; b++) copies = Math.max(copies, rangeDemand(m, i, b).handedOnCopyBytes);
+  return own.demandBytes - own.receivedBytes - own.handedOnCopyBytes + worst + copies;
 }
 
 /** Every range of `m` through a window: it equals the bound, bounds rangeDemand from above, and is monotone. */
@@ -131,4 +133,19 @@ test('reorder-in: a received 16-channel tensor read by a blocked Conv gets a blo
   // the model input has 16 channels too: copied for c1
   assert.equal(rangeDemand(blocked, 0, 4).receivedBytes, 2 * kib);
   checkWindow(blocked);
+});
+
+test('reorder-out: a blocked tensor handed on is copied back to NCHW, and the copy counts for the whole task', () => {
+  const g = convChain();
+  const blocked = demandModel(g, fileOrder(g), { ...RT, nchwcBlock: 16, sessionBytes: 0 });
+  const plain = demandModel(g, fileOrder(g), { ...RT, nchwcBlock: 1, sessionBytes: 0 });
+  const kib = 1024;
+  // [0, 2) hands on c1 (read by the Add) and c2, both from blocked Convs
+  assert.equal(rangeDemand(blocked, 0, 2).handedOnCopyBytes, 2 * kib);
+  assert.equal(rangeDemand(plain, 0, 2).handedOnCopyBytes, 0, 'negative check: no blocking, no copy');
+  // the whole model hands on y, the Add of two blocked tensors: blocked too, and a graph output
+  assert.equal(rangeDemand(blocked, 0, 4).handedOnCopyBytes, kib);
+  // a later end that reads c2 needs no copy of it: H(0, 3) = c1 + c3
+  assert.equal(rangeDemand(blocked, 0, 3).handedOnCopyBytes, 2 * kib);
+  assert.ok(rangeDemand(blocked, 0, 2).demandBytes - rangeDemand(plain, 0, 2).demandBytes >= 2 * kib);
 });

@@ -43,7 +43,7 @@ import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
 import {
-  LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
+  LIVENESS_ONLY, RuntimeMemoryModel, blockedValues, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
 } from '../memory/runtime-memory';
 import { bodyWorkingBytes } from '../memory/control-flow';
 import { MaxTree } from './max-tree';
@@ -67,6 +67,8 @@ export interface DemandModel {
    */
   readonly reorderReads: readonly (readonly number[])[];
   readonly previousReorderRead: readonly (readonly number[])[];
+  /** Per value: the bytes of its NCHW copy when a range hands it on in the blocked layout (reorder-out; 0 for none). */
+  readonly reorderOutBytes: readonly number[];
   /** Per step: the weights the node reads (distinct). */
   readonly weightReads: readonly (readonly number[])[];
   /** Per step: the activations the node produces. */
@@ -95,8 +97,10 @@ export interface RangeDemand {
   readonly runtimeBytes: number;
   /** Peak live activation bytes, with the runtime's per-step terms (workspace, in-place credit). */
   readonly peakActivationBytes: number;
-  /** Bytes of the activations the range receives (its session's inputs) and reads. */
+  /** Bytes of the activations the range receives (its session's inputs) and reads, with their blocked copies. */
   readonly receivedBytes: number;
+  /** Bytes of the NCHW copies of the blocked tensors the range hands on (reorder-out), counted for its whole run. */
+  readonly handedOnCopyBytes: number;
   readonly demandBytes: number;
   /** The first step of the range where the live activation bytes peak. */
   readonly peakStep: number;
@@ -146,6 +150,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     produced.push(node.outputs.filter((v) => v >= 0 && isActivation(graph.values[v])));
   });
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
+  const blocked = runtime.feedsLiveToEnd ? blockedValues(graph, order, runtime) : [];
+  const reorderOutBytes = graph.values.map((v) => (blocked[v.index] === true ? v.bytes : 0));
   const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
   const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
   const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime)
@@ -159,7 +165,7 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     inPlaceSource.push(credit.source);
   });
   return {
-    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, reorderReads, previousReorderRead,
+    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, reorderReads, previousReorderRead, reorderOutBytes,
     weightReads, produced, subgraphWeightBytes,
     runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
   };
@@ -175,6 +181,7 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
   const plain = new Set<number>();
   let weightBytes = 0;
   const reordered = new Map<number, number>();
+  let handedOnCopyBytes = 0;
   for (let s = start; s < end; s++) {
     model.activationReads[s].forEach((v, k) => {
       if (model.producedAt[v] >= start) return;
@@ -191,11 +198,14 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     delta[s - start] += model.stepBytes[s] - credit;
     delta[s - start + 1] -= model.stepBytes[s] - credit;
     for (const v of model.produced[s]) {
+      if (model.keepUntil[v] >= end) handedOnCopyBytes += model.reorderOutBytes[v];
       delta[s - start] += values[v].bytes;
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
    // A received value's blocked copy (reorder-in) is counted with it, to the range's end.
+  delta[0] += handedOnCopyBytes;
+  delta[end - start] -= handedOnCopyBytes;
   let receivedBytes = 0;
   for (const bytes of reordered.values()) {
     receivedBytes += bytes;
@@ -220,7 +230,7 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     live += delta[s - start];
     if (live > peak) { peak = live; peakStep = s; }
   }
-  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, receivedBytes, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
+  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, receivedBytes, handedOnCopyBytes, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
 }
 
 /**
@@ -247,12 +257,17 @@ export class DemandWindow {
   /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
   private handedOnBytes = 0;
 
+  /** Per end b in (start, end] (feeds term only): H(start, b), the reorder-out copies a range [start, b) needs. */
+  private readonly copies: MaxTree | undefined;
+  /** H(start, end): copies of the blocked values produced in the window and kept past its end. */
+  private handedOnCopyBytes = 0;
   /** Per step p (feeds term only): the steps whose in-place credit reuses a value produced at p. */
   private readonly creditsFrom: number[][] = [];
 
   constructor(private readonly model: DemandModel) {
     this.live = new MaxTree(model.order.length);
     this.received = model.runtime.feedsLiveToEnd ? new MaxTree(model.order.length) : undefined;
+    this.copies = model.runtime.feedsLiveToEnd ? new MaxTree(model.order.length + 1) : undefined;
     if (this.received !== undefined) {
       this.creditsFrom = model.order.map(() => []);
       model.inPlaceSource.forEach((v, t) => { if (v >= 0 && model.producedAt[v] >= 0) this.creditsFrom[model.producedAt[v]].push(t); });
@@ -286,7 +301,8 @@ export class DemandWindow {
     if (this.endStep === this.startStep) return this.weightBytes;
     const last = this.endStep - 1;
     return this.weightBytes + this.model.runtime.sessionBytes + this.live.maxIn(this.startStep, last)
-      + (this.received === undefined ? 0 : this.received.maxIn(this.startStep, last));
+      + (this.received === undefined ? 0 : this.received.maxIn(this.startStep, last))
+      + (this.copies === undefined ? 0 : this.copies.maxIn(this.startStep + 1, this.endStep));
   }
 
   /** Adds the step at `end` to the window. */
@@ -311,13 +327,18 @@ export class DemandWindow {
         if (this.received === undefined) this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
       } else if (m.keepUntil[v] === e) {
         this.handedOnBytes -= bytes;
+        this.handedOnCopyBytes -= m.reorderOutBytes[v];
       }
     });
     for (const v of m.produced[e]) {
       const bytes = values[v].bytes;
       this.live.add(e, e, bytes);
-      if (m.keepUntil[v] > e) this.handedOnBytes += bytes;
+      if (m.keepUntil[v] > e) {
+        this.handedOnBytes += bytes;
+        this.handedOnCopyBytes += m.reorderOutBytes[v];
+      }
     }
+    this.copies?.add(e + 1, e + 1, this.handedOnCopyBytes);
     this.endStep = e + 1;
   }
 
@@ -337,7 +358,11 @@ export class DemandWindow {
         // Now received: the second tree holds it (from its reads); it leaves the tree of produced values.
         const until = Math.min(m.keepUntil[v], last);
         if (until >= s + 1) this.live.add(s + 1, until, -bytes);
-        if (m.keepUntil[v] > last) this.handedOnBytes -= bytes;
+        if (m.keepUntil[v] > last) {
+          this.handedOnBytes -= bytes;
+          this.handedOnCopyBytes -= m.reorderOutBytes[v];
+        }
+        this.copies?.add(s + 1, Math.min(m.keepUntil[v], this.endStep), -m.reorderOutBytes[v]);
         continue;
       }
       if (m.keepUntil[v] < this.endStep) continue;
