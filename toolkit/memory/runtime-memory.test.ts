@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { ShapedGraph } from '../graph/graph';
 import { bytesTensor, shapeGraph } from './test-support';
-import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, takesNchwc, weightLayoutBytes } from './runtime-memory';
+import { fileOrder } from '../graph/order';
+import { resolveShapesStatic } from '../shapes/resolve';
+import {
+  LIVENESS_ONLY, RuntimeMemoryModel, blockedOrigins, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, startsNchwc, takesNchwc,
+  weightLayoutBytes,
+} from './runtime-memory';
 
 const CPU: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 2, sessionBytes: 0 };
 
@@ -93,6 +98,23 @@ test('in place: a BatchNormalization only after a Conv (fused into it); after an
   const id = (name: string) => g.valueByName.get(name)!;
   assert.equal(inPlaceCredit(g, g.nodes[1], [id('conv_out')], CPU).bytes, 100, 'after the Conv: fused, no buffer');
   assert.equal(inPlaceCredit(g, g.nodes[3], [id('cat_out')], CPU).bytes, 0, 'after a Concat: a buffer of its own (neither is a graph output)');
+});
+
+test('nchwc pools: a MaxPool on channels that are a multiple of the block starts the blocked layout; an image does not', () => {
+  const build = (channels: number) => {
+    const b = new GraphBuilder('pool');
+    b.input('x', 'float32', [1, channels, 8, 8]);
+    b.output(b.op('MaxPool', ['x'], { kernel_shape: [2, 2], strides: [2, 2] }, 'pool'), 'float32', [1, channels, 4, 4]);
+    return resolveShapesStatic(b.finish());
+  };
+  const blocked: RuntimeMemoryModel = { ...CPU, nchwcBlock: 16 };
+  const g = build(32);
+  assert.equal(startsNchwc(g, g.nodes[0], blocked), true);
+  assert.equal(reorderInBytes(g, g.nodes[0], g.valueByName.get('x')!, blocked), 32 * 64 * 4);
+  assert.deepEqual(blockedOrigins(g, fileOrder(g), blocked)[g.nodes[0].outputs[0]], 0);
+  const image = build(3);
+  assert.equal(startsNchwc(image, image.nodes[0], blocked), false, 'negative check: 3 channels stay NCHW');
+  assert.equal(startsNchwc(g, g.nodes[0], CPU), false, 'negative check: no blocking without a block');
 });
 
 test('prepack: only the B operand of Gemm and MatMul', () => {

@@ -12,18 +12,21 @@
  *                 with a buffer of its own) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
  *                 writes into an input of the same size that dies at that node: the allocation planner reuses the
  *                 buffer, so at that step the output costs nothing beyond the input (`inPlaceCredit`). A graph input
- *                 is the caller's buffer and is never reused; a graph output is always a buffer of its own.
+ *                 is the caller's buffer and is never reused; a graph output, and a tensor a task hands on (an
+ *                 output of its session), is always a buffer of its own (that range rule: partition/demand.ts).
  *   nchwc         With graph optimisation 'all' on a CPU with AVX2 (block 8) or AVX-512 (block 16), 2-D Convs
  *                 (group 1 or depthwise) run in the blocked NCHWc layout; their filters are stored with the output
  *                 channels rounded up to the block, the bias too (`weightLayoutBytes`).
- *   reorder-in    A cut tensor a task receives is in the plain NCHW layout; a Conv the NCHWc path takes reads it
+ *   reorder-in    A cut tensor a task receives is in the plain NCHW layout; a Conv the NCHWc path takes (or a
+ *                 MaxPool/AveragePool/global pool on channels that are a multiple of the block) reads it
  *                 through a ReorderInput copy in the blocked layout (4-D float32, channels a multiple of the block:
  *                 with fewer channels, as for an image, the Conv reads NCHW directly). The copy is counted, like
  *                 the tensor it copies, to the task's end (`reorderInBytes`).
- *   reorder-out   A tensor in the blocked layout (the output of a Conv the NCHWc path takes, or of a layout-keeping
+ *   reorder-out   A tensor in the blocked layout (the output of such a Conv or pool, or of a layout-keeping
  *                 node - activation, Add, pooling, Concat, BatchNormalization - whose input is blocked) that a task
  *                 hands on is copied back to NCHW (ReorderOutput) for the next task; the copy and the blocked tensor
- *                 both exist until the task ends, so the task counts the copy for its whole run (`blockedValues`).
+ *                 both exist until the task ends, so the task counts the copy for its whole run; only when the task
+ *                 holds the Conv that blocked it (`blockedOrigins`).
  *   im2col        A Conv the NCHWc path does not take (no blocking, not 2-D, grouped but not depthwise) runs as
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
@@ -152,10 +155,23 @@ export function inPlaceCredit(
  * in the plain layout (a received cut tensor); 0 when the Conv reads it directly.
  */
 export function reorderInBytes(graph: ShapedGraph, node: Node, value: number, model: RuntimeMemoryModel): number {
-  if (node.inputs[0] !== value || !takesNchwc(graph, node, model)) return 0;
+  if (node.inputs[0] !== value || !startsNchwc(graph, node, model)) return 0;
   const v = graph.values[value];
   if (v.dtype !== 'float32' || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
   return v.bytes;
+}
+
+const NCHWC_POOLS = new Set(['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool']);
+
+/**
+ * Whether the node runs in the blocked layout whatever its input's layout: a Conv the NCHWc path takes, or a pooling
+ * node on a 4-D float32 input whose channels are a multiple of the block (the provider converts those alone too).
+ */
+export function startsNchwc(graph: ShapedGraph, node: Node, model: RuntimeMemoryModel): boolean {
+  if (takesNchwc(graph, node, model)) return true;
+  if (model.nchwcBlock <= 1 || node.domain !== '' || !NCHWC_POOLS.has(node.opType)) return false;
+  const x = graph.values[node.inputs[0]];
+  return x !== undefined && x.dtype === 'float32' && x.shape.length === 4 && x.shape[1] % model.nchwcBlock === 0;
 }
 
 const KEEPS_LAYOUT = new Set([
@@ -163,17 +179,22 @@ const KEEPS_LAYOUT = new Set([
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Upsample', 'Resize',
 ]);
 
-/** Per value: whether the CPU provider keeps it in the blocked NCHWc layout (walked in `order`). */
-export function blockedValues(graph: ShapedGraph, order: readonly number[], model: RuntimeMemoryModel): boolean[] {
-  const blocked = graph.values.map(() => false);
-  if (model.nchwcBlock <= 1) return blocked;
-  for (const i of order) {
+/**
+ * Per value: the step of the Conv that puts it in the blocked NCHWc layout (itself, or the Conv at the head of the
+ * chain of layout-keeping nodes through their first input that produced it), or -1 when it is not blocked. A range
+ * holds the value blocked only when it holds that Conv: a range that starts after it runs the chain in NCHW.
+ */
+export function blockedOrigins(graph: ShapedGraph, order: readonly number[], model: RuntimeMemoryModel): number[] {
+  const origin = graph.values.map(() => -1);
+  if (model.nchwcBlock <= 1) return origin;
+  order.forEach((i, step) => {
     const node = graph.nodes[i];
     const out = node.outputs[0];
-    if (out === undefined || out < 0 || node.domain !== '') continue;
+    if (out === undefined || out < 0 || node.domain !== '') return;
     const v = graph.values[out];
-    if (v.dtype !== 'float32' || v.shape.length !== 4) continue;
-    if (takesNchwc(graph, node, model) || (KEEPS_LAYOUT.has(node.opType) && node.inputs[0] >= 0 && blocked[node.inputs[0]])) blocked[out] = true;
-  }
-  return blocked;
+    if (v.dtype !== 'float32' || v.shape.length !== 4) return;
+    if (startsNchwc(graph, node, model)) origin[out] = step;
+    else if (KEEPS_LAYOUT.has(node.opType) && node.inputs[0] >= 0) origin[out] = origin[node.inputs[0]];
+  });
+  return origin;
 }
