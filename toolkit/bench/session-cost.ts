@@ -133,7 +133,7 @@ async function probeChain(name: string, rounds: number, variants: string[], gran
     for (const m of models) sessions.push(await ort.InferenceSession.create(m.bytes, VARIANTS[v]()));
     chains.push(sessions);
   }
-  const keys = plan.tasks.map((t) => t.nodes.map((n) => graph.nodes[n].opType).filter((op) => op !== 'Constant').join('+'));
+  const keys = plan.tasks.map((t, i) => (granularity === 'layer' ? t.nodes.map((n) => graph.nodes[n].opType).filter((op) => op !== 'Constant').join('+') : `task${i}`));
   const perTask = variants.map(() => models.map(() => [] as number[]));
   const runChain = async (c: number, record: boolean) => {
     const tensors: Record<string, ort.Tensor> = { ...feeds };
