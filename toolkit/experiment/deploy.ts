@@ -26,16 +26,26 @@ class ResidentSession implements Session {
    * onnxruntime frees a session's GPU buffers with it, so these are released when the deployment is.
    */
   private readonly retired: Session[] = [];
+  private loading: Promise<void> | undefined;
   constructor(private readonly backend: Backend, private readonly model: TaskModel, private readonly deviceOutputs: readonly string[]) {}
 
   get inputNames(): readonly string[] { return this.model.inputNames; }
   get outputNames(): readonly string[] { return this.model.outputNames; }
   get loaded(): boolean { return this.session !== undefined; }
 
-  /** Uploads the weights (creates the session), replacing a session whose weights were evicted. */
-  async load(): Promise<void> {
-    await this.unload();
-    this.session = await this.backend.load(this.model.bytes, { outputsOnDevice: this.deviceOutputs });
+  /**
+   * Uploads the weights (creates the session), replacing a session whose weights were evicted. A load already in
+   * flight is shared: two requests whose same task starts while its weights are still uploading wait for one
+   * upload (the ledger counts the weights once), instead of each creating a session of its own.
+   */
+  load(): Promise<void> {
+    if (this.loading === undefined) {
+      this.loading = (async () => {
+        await this.unload();
+        this.session = await this.backend.load(this.model.bytes, { outputsOnDevice: this.deviceOutputs });
+      })().finally(() => { this.loading = undefined; });
+    }
+    return this.loading;
   }
 
   async unload(): Promise<void> {
@@ -47,6 +57,7 @@ class ResidentSession implements Session {
   }
 
   async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
+    if (this.loading !== undefined) await this.loading;
     if (this.session === undefined) await this.load();
     return this.session!.run(feeds);
   }

@@ -27,6 +27,8 @@ export interface ReproduceOptions {
   readonly sweepBudgets?: readonly string[];
   /** File name prefix, e.g. 'cpu' or 'cpu-quick'. */
   readonly prefix: string;
+  /** A warm start for every policy (warm-up.ts); default cold. */
+  readonly warm?: boolean;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
 }
 
@@ -43,6 +45,8 @@ export interface ReproduceReport {
   readonly backend: string;
   readonly device: string;
   readonly workload: string;
+  /** Whether every policy had a warm start (warm-up.ts) or a cold one. */
+  readonly warm: boolean;
   readonly budgetBytes: number;
   readonly policies: Record<string, PolicyNumbers>;
   readonly notRun: readonly { policy: string; reason: string }[];
@@ -80,7 +84,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const spec = workspace.spec;
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
-    workspace, backend: options.backend, policies, budget,
+    workspace, backend: options.backend, policies, budget, warm: options.warm,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
 
@@ -129,7 +133,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
   }
   const report: ReproduceReport = {
-    backend: main.backend, device: main.device, workload: spec.name, budgetBytes: main.budgetBytes,
+    backend: main.backend, device: main.device, workload: spec.name, warm: options.warm === true, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,

@@ -24,6 +24,7 @@ import { createPolicy, POLICY_NAMES } from '../schedule/policies';
 import { runSchedule, ScheduledRequest } from '../schedule/scheduler';
 import { generateWorkload, WorkloadSpec } from '../workload';
 import { deployPlan, LiveDeployment } from './deploy';
+import { measuredPart, withWarmUp } from './warm-up';
 import { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
 
 export { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
@@ -56,6 +57,11 @@ export interface WorkloadRunOptions {
   readonly requests?: number;
   /** Override the spec's seed (arrivals, model draws and inputs). */
   readonly seed?: number;
+  /**
+   * A warm start for every policy (warm-up.ts): the requests are served once unmeasured, then measured; default
+   * false (a cold start: every policy pays its first weight uploads inside measured latency).
+   */
+  readonly warm?: boolean;
   readonly onProgress?: (progress: RunProgress) => void;
 }
 
@@ -76,6 +82,8 @@ export interface ExperimentResult {
   readonly summaries: SummaryRow[];
   /** Policies that could not start (e.g. triton-style when the models do not fit), with the reason and bytes. */
   readonly notRun: readonly NotRun[];
+  /** Whether the run had a warm start (warm-up.ts); absent or false: cold. */
+  readonly warm?: boolean;
 }
 
 export interface NotRun {
@@ -139,12 +147,16 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
         deployments.set(entry, deployed.deployment);
       }
       let done = 0;
-      options.onProgress?.({ policy: name, done, total: requests.length });
-      const result = await runSchedule({
-        requests, deployments, backend, clock: backend.startRun?.() ?? new RealClock(), policy, budgetBytes, concurrency, pool,
+      const scheduled = options.warm === true ? withWarmUp(requests) : requests;
+      options.onProgress?.({ policy: name, done, total: scheduled.length });
+      const whole = await runSchedule({
+        requests: scheduled, deployments, backend, clock: backend.startRun?.() ?? new RealClock(), policy, budgetBytes, concurrency, pool,
         closedLoop: workload.closedLoop,
-        onRequestEnd: () => options.onProgress?.({ policy: name, done: ++done, total: requests.length }),
+        onRequestEnd: () => options.onProgress?.({ policy: name, done: ++done, total: scheduled.length }),
       });
+      const result = options.warm === true
+        ? measuredPart(whole, requests.length, { policy: name, backend: backend.name, budgetBytes })
+        : whole;
       rows.push(...result.rows);
       timeline.push(...result.timeline);
       summaries.push(result.summary);
@@ -160,6 +172,6 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold, runtime).thresholdBytes } : m));
   return {
     workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models,
-    rows, timeline, summaries, notRun,
+    rows, timeline, summaries, notRun, warm: options.warm === true,
   };
 }

@@ -19,7 +19,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { ...simulatedMeta(result.backend), concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
+    extra: { ...simulatedMeta(result.backend), warm: result.warm === true, concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
   for (const [suffix, rows] of [['requests', result.rows], ['timeline', result.timeline], ['summary', result.summaries]] as const) {
@@ -33,7 +33,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { ...simulatedMeta(like.backend), concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like.backend), warm: like.warm === true, concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }

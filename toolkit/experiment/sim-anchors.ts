@@ -9,8 +9,8 @@
 import { fileOrder } from '../graph/order';
 import { propose } from '../partition/propose';
 import { DeviceProfile } from '../sim/profile';
-import { taskCost } from '../sim/sim-backend';
-import { buildSimTasks, decodeSimTask, opsOf } from '../sim/task-model';
+import { factsOfSpec, taskCost } from '../sim/sim-backend';
+import { buildSimTasks, decodeSimTask } from '../sim/task-model';
 import { copyMs } from '../sim/copy-engine';
 import { openModel } from './model-source';
 
@@ -47,7 +47,7 @@ async function figures(ref: string, profile: DeviceProfile, options: { batch: nu
   const model = await openModel(ref, options);
   const plan = propose(model.graph, fileOrder(model.graph), { granularity: 'model' });
   const spec = decodeSimTask(buildSimTasks(plan)[0].bytes)!;
-  const cost = taskCost({ ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec) }, profile);
+  const cost = taskCost(factsOfSpec(spec), profile);
   const bytesOf = (ts: typeof spec.inputs) => ts.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * (t.type === 'int64' ? 8 : 4), 0);
   const up = profile.h2d ? { bytesPerS: profile.h2d.bytesPerS.value, latencyMs: profile.h2d.latencyMs.value } : undefined;
   const down = profile.d2h ? { bytesPerS: profile.d2h.bytesPerS.value, latencyMs: profile.d2h.latencyMs.value } : undefined;

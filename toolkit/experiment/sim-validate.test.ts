@@ -22,13 +22,14 @@ import { runWorkload } from './run';
 
 function mlp(): Uint8Array {
   const b = new GraphBuilder('mlp');
-  let x = b.input('x', 'float32', [64, 256]);
+  // Milliseconds per run (not tens of microseconds), so that a shared machine's scheduling noise is small beside it.
+  let x = b.input('x', 'float32', [256, 512]);
   for (let i = 0; i < 3; i++) {
-    const w = Float32Array.from({ length: 256 * 256 }, (_, j) => Math.sin(j + i) / 16);
-    b.initializer(`w${i}`, { dtype: 'float32', dims: [256, 256], bytes: new Uint8Array(w.buffer) });
+    const w = Float32Array.from({ length: 512 * 512 }, (_, j) => Math.sin(j + i) / 32);
+    b.initializer(`w${i}`, { dtype: 'float32', dims: [512, 512], bytes: new Uint8Array(w.buffer) });
     x = b.op('Relu', [b.op('MatMul', [x, `w${i}`], {}, `mm${i}`)], {}, `relu${i}`);
   }
-  b.output(x, 'float32', [64, 256]);
+  b.output(x, 'float32', [256, 512]);
   return writeModel(b.finish());
 }
 

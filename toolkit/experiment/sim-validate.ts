@@ -2,12 +2,14 @@
  * `quilt sim validate`: the same workload run for real on the cpu backend and in simulation on a profile measured
  * on this machine, policy by policy; relative errors of the mean and p95 latency, (sim - real) / real.
  * Policies that could not run (triton-style below the sum of the peaks) are left out of the errors and listed.
+ * Both runs share one workspace, opened with the real backend's runtime memory terms (on cpu, what onnxruntime
+ * itself holds per session): the same plans, demands and budget, so the two runs differ in timing only.
  */
 import { Backend } from '../runtime/backend';
 import { SimBackend } from '../sim/sim-backend';
 import { POLICY_NAMES } from '../schedule/policies';
 import { WorkloadSpec } from '../workload';
-import { ExperimentResult, runWorkload, RunProgress } from './run';
+import { ExperimentResult, runWorkload, RunProgress, Workspace } from './run';
 
 export interface PolicyValidation {
   readonly realMeanMs: number;
@@ -67,7 +69,11 @@ export function compareRuns(real: ExperimentResult, sim: ExperimentResult): Omit
 
 export async function validateSim(options: ValidateOptions): Promise<Validation> {
   const policies = options.policies ?? POLICY_NAMES;
-  const common = { workload: options.workload, budget: options.budget, policies, requests: options.requests };
+  // The real backend's runtime memory (Backend.runtimeMemory) is the workspace's default, so the simulated run, whose
+  // backend has none, uses the very plans the real one does.
+  const runtime = await options.real.runtimeMemory?.();
+  const workspace = await Workspace.open(options.workload, { runtime });
+  const common = { workspace, budget: options.budget, policies, requests: options.requests };
   const real = await runWorkload({ ...common, backend: options.real, onProgress: (p) => options.onProgress?.('real', p) });
   const sim = await runWorkload({ ...common, backend: options.sim, concurrency: real.concurrency, onProgress: (p) => options.onProgress?.('sim', p) });
   return {

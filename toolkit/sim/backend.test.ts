@@ -68,6 +68,41 @@ test('sim backend: a run is inputs up, host overhead, device work, outputs down;
   assert.ok(Math.abs(clock.now() - t1 - (expected - 20 / 1e6)) < 1e-12);
 });
 
+test('sim backend: task boundaries cost their bytes at taskBoundaryBytesPerS; no rate, no cost', () => {
+  const graph = resolveShapesStatic(tinyNet());
+  const plan = propose(graph, fileOrder(graph), { granularity: 'layer' });
+  const tasks = buildSimTasks(plan);
+  const plain = new SimBackend(testProfile(), 'test.json');
+  const priced = new SimBackend(testProfile({ taskBoundaryBytesPerS: { value: 1e6, source: 'test' } }), 'test.json');
+  // Layer tasks: Conv+Relu (x 128 bytes in, 192 out), Reshape (192 in, 192 out), MatMul (192 in, 20 out).
+  const boundary = [128 + 192, 192 + 192, 192 + 20];
+  assert.equal(tasks.length, boundary.length);
+  tasks.forEach((t, i) => {
+    const extra = priced.costOf(t.bytes).deviceMs - plain.costOf(t.bytes).deviceMs;
+    assert.ok(Math.abs(extra - boundary[i] / 1e3) < 1e-12, `task ${i}: ${extra} ms`);
+  });
+});
+
+test('sim backend: on a device without memory, kept outputs stay where the backend keeps them and cross no link', async () => {
+  const graph = resolveShapesStatic(tinyNet());
+  const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
+  const backend = new SimBackend(testProfile({ hasDeviceMemory: false, d2h: undefined }), 'test.json');
+  const clock = backend.startRun();
+  const bytes = buildSimTasks(plan)[0].bytes;
+  const session = await backend.load(bytes, { outputsOnDevice: true });
+  assert.equal(clock.now(), 0, 'no weights uploaded');
+  const out = await session.run({ x: backend.tensor('float32', null, [1, 2, 4, 4]) });
+  assert.equal(out.matmul_out.location, 'device');
+  const t0 = clock.now();
+  // Fed a kept tensor, the run copies nothing in: overhead plus device time only.
+  await session.run({ x: { dims: [1, 2, 4, 4], type: 'float32', location: 'device' } });
+  assert.ok(Math.abs(clock.now() - t0 - (0.1 + backend.costOf(bytes).deviceMs)) < 1e-12);
+  // Negative: fed from the host, it pays the copy (128 bytes at 1 GB/s).
+  const t1 = clock.now();
+  await session.run({ x: backend.tensor('float32', null, [1, 2, 4, 4]) });
+  assert.ok(Math.abs(clock.now() - t1 - (128 / 1e6 + 0.1 + backend.costOf(bytes).deviceMs)) < 1e-12);
+});
+
 test('profiles: every shipped profile loads with a source for every number; a number without one is refused', () => {
   const root = findRepoRoot();
   const names = listProfiles(root);

@@ -41,6 +41,19 @@ export interface DeviceProfile {
   /** Interference beta per additional running task (see sharing.ts). */
   readonly interference: Sourced;
   /**
+   * Optional: bytes/s at which a task's boundary tensors (its inputs and outputs: activations that leave one
+   * session and enter the next) are moved in and out of a session, beyond the roofline of its operators. On the
+   * cpu backend a session's outputs are copied into new buffers and its inputs converted back into the runtime's
+   * layout, and nothing fuses across sessions. Absent: no such cost (the GPU profiles: the roofline already counts
+   * every operator's bytes unfused, and kept outputs stay in device memory).
+   */
+  readonly taskBoundaryBytesPerS?: Sourced;
+  /**
+   * Optional: the device is this many worker lanes, one task each, each keeping the cut tensors it made (the cpu
+   * backend; lanes.ts). Absent: one device whose memory every task shares (the GPU profiles).
+   */
+  readonly lanes?: Sourced;
+  /**
    * Host to device and device to host links (required when hasDeviceMemory). A device without memory of its own
    * may still have an h2d link: the cpu backend copies every task's inputs into its worker lane.
    */
@@ -74,6 +87,12 @@ function link(raw: unknown, where: string): LinkProfile {
   return { bytesPerS: positive(r.bytesPerS, `${where}.bytesPerS`), latencyMs: sourced(r.latencyMs, `${where}.latencyMs`) };
 }
 
+function lanesOf(raw: unknown, where: string): Sourced {
+  const s = positive(raw, where);
+  if (!Number.isInteger(s.value)) throw new QuiltError(`${where}.value must be an integer`);
+  return s;
+}
+
 /** Checks a parsed profile; `where` names the file in errors. */
 export function parseProfile(raw: unknown, where: string): DeviceProfile {
   const r = raw as Record<string, unknown>;
@@ -99,6 +118,8 @@ export function parseProfile(raw: unknown, where: string): DeviceProfile {
     runOverheadMs: sourced(r.runOverheadMs, `${where}: runOverheadMs`),
     taskShare: positive(r.taskShare, `${where}: taskShare`),
     interference: sourced(r.interference, `${where}: interference`),
+    ...(r.lanes !== undefined ? { lanes: lanesOf(r.lanes, `${where}: lanes`) } : {}),
+    ...(r.taskBoundaryBytesPerS !== undefined ? { taskBoundaryBytesPerS: positive(r.taskBoundaryBytesPerS, `${where}: taskBoundaryBytesPerS`) } : {}),
     ...(r.hasDeviceMemory || r.h2d !== undefined ? { h2d: link(r.h2d, `${where}: h2d`) } : {}),
     ...(r.hasDeviceMemory || r.d2h !== undefined ? { d2h: link(r.d2h, `${where}: d2h`) } : {}),
     modelFactors: Object.fromEntries(Object.entries(factors).map(([k, v]) => [k, positive(v, `${where}: modelFactors.${k}`)])),

@@ -2,9 +2,11 @@
  * Time of one task running alone on a device: per operator, a roofline time (the larger of its FLOPs over the
  * device's peak compute for the dtype and its bytes over the memory bandwidth) plus a per-kernel launch cost;
  * plus, once per run, the host overhead of a session run. A per-model calibration factor, where the profile
- * has one, scales the operators' time (not the run overhead).
+ * has one, scales the operators' time (not the run overhead). Where the profile prices them, the task's boundary
+ * tensors (its inputs and outputs) add their bytes over taskBoundaryBytesPerS (sim-backend.ts's taskCost).
  *
  *   alone(task) = runOverhead + factor x sum over ops (kernels x launch + max(flops / peakFlops, bytes / bandwidth))
+ *                 + boundaryBytes / taskBoundaryBytesPerS
  *
  * Pure functions, in milliseconds.
  */

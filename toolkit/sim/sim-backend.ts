@@ -7,28 +7,35 @@
  *  1. host to device: the bytes of every fed tensor that is in host memory (a request's inputs; with the pool
  *     off, the cut tensors that came back to the host), on the h2d copy engine;
  *  2. the session run's host overhead (runOverheadMs), not shared;
- *  3. device work: the task's roofline time alone (roofline.ts), stretched by sharing (sharing.ts);
+ *  3. device work: the task's roofline time alone (roofline.ts), plus its boundary tensors (the task's inputs and
+ *     outputs, which leave one session and enter the next) at the profile's taskBoundaryBytesPerS where it has
+ *     one, stretched by sharing (sharing.ts);
  *  4. device to host: every output not kept on the device (graph outputs; cut tensors with the pool off).
  * Loading a session (`load`, which the deployment calls on a ledger miss) uploads the task's weights on the
- * h2d engine. A device without memory of its own (the cpu profile) uploads no weights and keeps nothing on the
- * device; where its profile has links, they price the copies its backend makes (the cpu backend copies every
- * task's inputs into a worker lane: an h2d link, no d2h).
+ * h2d engine. A device without memory of its own (the cpu profile) uploads no weights; the outputs a session is
+ * told to keep stay where its backend keeps them (the cpu backend: in the worker lane that made them, for every
+ * policy), so they cross no link; where its profile has links, they price the copies its backend makes (the cpu
+ * backend copies a request's host inputs into a worker lane: an h2d link, no d2h).
  *
- * Each schedule run gets a fresh VirtualClock and device (`startRun`), so runs do not see each other.
+ * A profile with `lanes` (the cpu backend's worker lanes) also places every run in a lane and moves kept inputs
+ * between lanes by lanes.ts's rules: a run whose kept input sits in a busy lane waits for that lane's run to end.
+ *
+ * Each schedule run gets a fresh VirtualClock, device and lanes (`startRun`), so runs do not see each other.
  */
 import * as path from 'node:path';
 import { Graph, ShapedGraph, ShapedValue, isConcreteShape } from '../graph/graph';
-import { dtypeByteSize } from '../core/dtype';
+import { dtypeByteSize, elementBytesOf } from '../core/dtype';
 import { loadModel } from '../onnx/load';
 import { resolveShapesStatic } from '../shapes';
 import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from '../runtime/backend';
 import { VirtualClock } from '../core/clock';
 import { tensorBytes } from '../schedule/deployment';
 import { SimDevice } from './device';
+import { LaneTensor, SimLanes } from './lanes';
 import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
 import { opsTimeMs } from './roofline';
-import { buildSimTasks, decodeSimTask, opsOf } from './task-model';
+import { buildSimTasks, decodeSimTask, opsOf, SimTaskSpec } from './task-model';
 import type { PartitionPlan } from '../partition/plan';
 import type { TaskModel } from '../partition/build';
 
@@ -56,11 +63,19 @@ export interface TaskFacts {
   readonly weightBytes: number;
   readonly inputNames: readonly string[];
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
+  /** Bytes of the task's inputs and outputs (activations that enter and leave its session). */
+  readonly boundaryBytes: number;
+}
+
+function listBytes(tensors: readonly { dims: readonly number[]; type: string }[]): number {
+  let sum = 0;
+  for (const t of tensors) sum += t.dims.reduce((a, b) => a * b, elementBytesOf(t.type) ?? 0);
+  return sum;
 }
 
 /** What a task model costs, computed once per model bytes: its facts and its device time alone. */
 export interface TaskCost extends TaskFacts {
-  /** Device time alone, ms (roofline + launches, times the model's factor). */
+  /** Device time alone, ms (roofline + launches, times the model's factor; plus the boundary tensors' time). */
   readonly deviceMs: number;
 }
 
@@ -75,7 +90,19 @@ export function factsOfGraph(graph: ShapedGraph): TaskFacts {
     weightBytes,
     inputNames: graph.inputs.map((i) => graph.values[i].name),
     outputs: graph.outputs.map((i) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype })),
+    boundaryBytes: [...graph.inputs, ...graph.outputs].reduce((s, i) => s + graph.values[i].bytes, 0),
   };
+}
+
+/** Facts of a sim task description. */
+export function factsOfSpec(spec: SimTaskSpec): TaskFacts {
+  return { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs) };
+}
+
+/** Time of a task's boundary tensors on a profile, ms (0 where the profile has no taskBoundaryBytesPerS). */
+export function boundaryMs(bytes: number, profile: DeviceProfile): number {
+  const rate = profile.taskBoundaryBytesPerS?.value;
+  return rate === undefined ? 0 : (bytes / rate) * 1000;
 }
 
 /** The task's cost on a profile (pure). */
@@ -84,7 +111,7 @@ export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
   const factor = profile.modelFactors?.[facts.model]?.value ?? 1;
   const deviceMs = opsTimeMs(facts.ops, {
     peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
-  }, factor);
+  }, factor) + boundaryMs(facts.boundaryBytes, profile);
   return { ...facts, deviceMs };
 }
 
@@ -94,6 +121,8 @@ export class SimBackend implements Backend {
   readonly hasDeviceMemory: boolean;
   readonly concurrency: number;
   private sim: SimDevice;
+  private lanes: SimLanes | undefined;
+  private readonly inLane = new WeakMap<TensorHandle, LaneTensor>();
   private readonly costs = new WeakMap<Uint8Array, TaskCost>();
 
   constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
@@ -102,6 +131,11 @@ export class SimBackend implements Backend {
     this.hasDeviceMemory = profile.hasDeviceMemory;
     this.concurrency = profile.concurrency.value;
     this.sim = this.makeDevice(new VirtualClock());
+    this.lanes = this.makeLanes();
+  }
+
+  private makeLanes(): SimLanes | undefined {
+    return this.profile.lanes ? new SimLanes(this.profile.lanes.value) : undefined;
   }
 
   private makeDevice(clock: VirtualClock): SimDevice {
@@ -119,6 +153,7 @@ export class SimBackend implements Backend {
   startRun(): VirtualClock {
     const clock = new VirtualClock();
     this.sim = this.makeDevice(clock);
+    this.lanes = this.makeLanes();
     return clock;
   }
 
@@ -136,7 +171,7 @@ export class SimBackend implements Backend {
     let cost = this.costs.get(model);
     if (cost === undefined) {
       const spec = decodeSimTask(model);
-      cost = taskCost(spec ? { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec) } : factsOfGraph(shaped(loadModel(model))), this.profile);
+      cost = taskCost(spec ? factsOfSpec(spec) : factsOfGraph(shaped(loadModel(model))), this.profile);
       this.costs.set(model, cost);
     }
     return cost;
@@ -152,6 +187,24 @@ export class SimBackend implements Backend {
   get active(): SimDevice {
     return this.sim;
   }
+
+  /** @internal the lanes of the run in progress (profiles with `lanes`) */
+  get activeLanes(): SimLanes | undefined {
+    return this.lanes;
+  }
+
+  /** @internal the lane a kept tensor is in */
+  laneOf(t: TensorHandle): LaneTensor | undefined {
+    return this.inLane.get(t);
+  }
+
+  /** @internal a tensor kept in a lane */
+  keptInLane(lane: number, dims: readonly number[], type: string): TensorHandle {
+    const kept = this.lanes!.keep(lane);
+    const handle: TensorHandle = { dims: [...dims], type, location: 'device', release: kept.release };
+    this.inLane.set(handle, kept);
+    return handle;
+  }
 }
 
 class SimSession implements Session {
@@ -163,8 +216,25 @@ class SimSession implements Session {
 
   async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
     if (this.disposed) throw new Error(`sim session of '${this.cost.model}' is disposed`);
+    const lanes = this.backend.activeLanes;
+    if (lanes === undefined) return this.work(feeds, -1);
+    const held: LaneTensor[] = [];
+    for (const t of Object.values(feeds)) { const at = this.backend.laneOf(t); if (at !== undefined) held.push(at); }
+    const lane = await lanes.acquire(held.map((t) => t.lane));
+    try {
+      for (const t of held) await lanes.moveInto(lane, t);
+      const work = this.work(feeds, lane);
+      lanes.track(lane, work);
+      return await work;
+    } finally {
+      lanes.release(lane);
+    }
+  }
+
+  /** The run itself: inputs up, host overhead, device work, outputs down (kept outputs stay in `lane` if >= 0). */
+  private async work(feeds: Readonly<Record<string, TensorHandle>>, lane: number): Promise<Record<string, TensorHandle>> {
     const device = this.backend.active;
-    const { profile, hasDeviceMemory } = this.backend;
+    const { profile } = this.backend;
     if (profile.h2d) {
       let bytes = 0;
       for (const name of this.cost.inputNames) {
@@ -179,8 +249,10 @@ class SimSession implements Session {
     const outputs: Record<string, TensorHandle> = {};
     let back = 0;
     for (const o of this.cost.outputs) {
-      const stays = hasDeviceMemory && (this.onDevice === true || (Array.isArray(this.onDevice) && this.onDevice.includes(o.name)));
-      const handle: TensorHandle = { dims: [...o.dims], type: o.type, location: stays ? 'device' : 'cpu' };
+      const stays = this.onDevice === true || (Array.isArray(this.onDevice) && this.onDevice.includes(o.name));
+      const handle: TensorHandle = stays && lane >= 0
+        ? this.backend.keptInLane(lane, o.dims, o.type)
+        : { dims: [...o.dims], type: o.type, location: stays ? 'device' : 'cpu' };
       if (!stays) back += tensorBytes(handle);
       outputs[o.name] = handle;
     }

@@ -38,6 +38,8 @@ export function profileRows(profile: DeviceProfile): ProfileRow[] {
   add('runOverheadMs', profile.runOverheadMs);
   add('taskShare', profile.taskShare);
   add('interference', profile.interference);
+  add('taskBoundaryBytesPerS', profile.taskBoundaryBytesPerS);
+  add('lanes', profile.lanes);
   add('h2d.bytesPerS', profile.h2d?.bytesPerS);
   add('h2d.latencyMs', profile.h2d?.latencyMs);
   add('d2h.bytesPerS', profile.d2h?.bytesPerS);

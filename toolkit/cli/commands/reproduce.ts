@@ -1,4 +1,4 @@
-/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto] [--budget b] [--out-dir results] [--json]`. */
+/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { reproduce } from '../../experiment/reproduce';
@@ -13,7 +13,7 @@ export const reproduceCommand: Command = {
   summary: "the paper's comparison: every policy on the default workload under a memory budget; writes results/",
   async run(argv) {
     const args = parseCommandArgs('reproduce', argv, {
-      quick: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+      quick: { type: 'boolean' }, warm: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
@@ -21,13 +21,15 @@ export const reproduceCommand: Command = {
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
-    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}`;
+    const warm = boolFlag(args, 'warm');
+    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
       budget: stringFlag(args, 'budget'),
       outDir,
       prefix,
+      warm,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
       sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
       onProgress: (stage, p) => {
@@ -50,7 +52,7 @@ export const reproduceCommand: Command = {
       return 0;
     }
     const rows = Object.entries(report.policies).map(([policy, n]) => ({ policy, ...n }));
-    process.stdout.write(`\n${report.workload} workload on ${report.device}; budget ${(report.budgetBytes / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stdout.write(`\n${report.workload} workload on ${report.device}, ${report.warm ? 'warm' : 'cold'} start; budget ${(report.budgetBytes / 2 ** 20).toFixed(0)} MiB\n`);
     process.stdout.write(`${formatTable(rows)}\n`);
     for (const n of report.notRun) process.stdout.write(`not run: ${n.policy}: ${n.reason}\n`);
     process.stdout.write(`\nwhere every model fits (${(report.fits.budgetBytes / 2 ** 20).toFixed(0)} MiB):\n`);

@@ -1,6 +1,7 @@
 /**
  * `quilt run --workload <file> --policy <p>[,<p>...] --budget <bytes|unit|%> [--backend cpu|webgpu|cuda|auto]
- *  [--threshold 50%] [--concurrency N] [--pool on|off] [--requests N] [--out results/x.csv] [--json]`.
+ *  [--threshold 50%] [--concurrency N] [--pool on|off] [--requests N] [--warm] [--out results/x.csv] [--json]`.
+ * --warm: a warm start for every policy (the requests served once unmeasured first; experiment/warm-up.ts).
  * --out x.csv writes x.csv (per-request rows), x-timeline.csv and x-summary.csv, each with metadata.
  */
 import * as path from 'node:path';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
     const args = parseCommandArgs('run', argv, {
       workload: { type: 'string' }, policy: { type: 'string', multiple: true }, budget: { type: 'string' },
       backend: { type: 'string' }, threshold: { type: 'string' }, concurrency: { type: 'string' }, pool: { type: 'string' },
-      requests: { type: 'string' }, out: { type: 'string' },
+      requests: { type: 'string' }, out: { type: 'string' }, warm: { type: 'boolean' },
     });
     const workload = stringFlag(args, 'workload');
     const budget = stringFlag(args, 'budget');
@@ -46,6 +47,7 @@ export const runCommand: Command = {
       concurrency: stringFlag(args, 'concurrency') === undefined ? undefined : intFlag(args, 'concurrency', 1),
       pool: poolFlag(stringFlag(args, 'pool')),
       requests: stringFlag(args, 'requests') === undefined ? undefined : intFlag(args, 'requests', 1),
+      warm: boolFlag(args, 'warm'),
       onProgress: (p) => {
         if (p.policy !== current) { if (current) progress.stop(); current = p.policy; progress.start(p.total, p.policy); }
         else progress.tick(p.policy);
@@ -59,10 +61,10 @@ export const runCommand: Command = {
     if (boolFlag(args, 'json')) {
       printJson({
         backend: result.backend, device: result.device, workload: result.workload.name, budgetBytes: result.budgetBytes,
-        concurrency: result.concurrency, policies: summary, notRun: result.notRun, files,
+        concurrency: result.concurrency, warm: result.warm === true, policies: summary, notRun: result.notRun, files,
       });
     } else {
-      process.stdout.write(`${result.workload.name} on ${result.device}, budget ${result.budgetBytes} bytes, ${result.concurrency} tasks at once\n`);
+      process.stdout.write(`${result.workload.name} on ${result.device}, budget ${result.budgetBytes} bytes, ${result.concurrency} tasks at once, ${result.warm ? 'warm' : 'cold'} start\n`);
       process.stdout.write(`${formatTable(result.summaries.map((s) => ({
         policy: s.policy, completed: s.completed, failed: s.failed, oom: s.oom,
         meanMs: s.meanLatencyMs, p95Ms: s.p95LatencyMs, makespanMs: s.makespanMs,
