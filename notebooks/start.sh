@@ -24,6 +24,13 @@ npx tsc -p tsconfig.json || echo "warning: the build reported errors; notebooks 
 # The kernel spec names this project's tslab by absolute path, so Jupyter started from anywhere uses it.
 node_modules/.bin/tslab install --python="$python" --binary="$root/node_modules/.bin/tslab"
 
+# The kernels inherit the cpu backend's malloc settings (runtime/cpu-process-env.ts says why; glibc reads them
+# only when a process starts), unless you set either variable yourself.
+if [ -z "${MALLOC_MMAP_THRESHOLD_:-}" ] && [ -z "${MALLOC_TRIM_THRESHOLD_:-}" ]; then
+  eval "$(node -e 'const { CPU_MALLOC_ENV } = require("./dist/toolkit/runtime/cpu-process-env");
+    for (const [k, v] of Object.entries(CPU_MALLOC_ENV)) console.log(`export ${k}=${v}`);')"
+fi
+
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 args=(--notebook-dir="$root/notebooks" --no-browser)
 if [ "$(id -u)" -eq 0 ]; then args+=(--allow-root); fi

@@ -35,7 +35,7 @@ export { openAndPartition, partitionModel, describePartition, writePartition } f
 export { verifyPlan, Verification } from './experiment/verify';
 export { measurePlanMemory, calibrateSessionBytes, memoryTruthRows, MemoryTruth, TaskMemory, MemoryTruthRow } from './experiment/measure-memory';
 export { RuntimeMemoryModel, LIVENESS_ONLY } from './memory/runtime-memory';
-export { cpuRuntimeMemory } from './runtime/cpu-memory-model';
+export { cpuRuntimeMemory, calibratedCpuRuntimeMemory } from './runtime/cpu-memory-model';
 export { runWorkload, ExperimentResult, WorkloadRunOptions, NotRun, RunModelInfo } from './experiment/run';
 export { Workspace, WorkspaceOptions, ModelInfo } from './experiment/workspace';
 export {

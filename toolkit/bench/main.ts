@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { findRepoRoot } from '../zoo';
+import { cpuProcessEnv } from '../runtime/cpu-process-env';
 import { benchZoo } from './zoo';
 import { benchLoad } from './load';
 import { benchProfile } from './profile';
@@ -60,7 +61,9 @@ function parseArgs(argv: readonly string[]): { only: string[]; ctx: BenchContext
 /** Runs one section in a child process and returns its result (or throws what it threw). */
 function runChild(name: string, argv: readonly string[]): Promise<SectionResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [...argv, '--child', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The section runs with the cpu backend's malloc settings, as `quilt` commands do (runtime/cpu-process-env.ts).
+    const env = cpuProcessEnv(process.env) ?? process.env;
+    const child = fork(__filename, [...argv, '--child', name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
     let answer: { result?: SectionResult; error?: string } | undefined;
     child.on('message', (m: { result?: SectionResult; error?: string }) => { answer = m; });
     child.on('error', reject);

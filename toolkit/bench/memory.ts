@@ -4,10 +4,10 @@
  * task's predicted demand (cpu runtime model) beside what its session really used, measured alone in a fresh
  * process (`quilt memory`). Goal: |relError| <= 10% for every task. --quick: batch 1 only, no high resolution.
  */
-import { measurePlanMemory, calibrateSessionBytes } from '../experiment/measure-memory';
+import { measurePlanMemory } from '../experiment/measure-memory';
 import { partitionModel } from '../experiment/partition';
 import { openModel } from '../experiment/model-source';
-import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
+import { calibratedCpuRuntimeMemory } from '../runtime/cpu-memory-model';
 import { ZOO_MODELS } from '../zoo';
 import { BenchContext, Row, SectionResult, goal, mib, progress, round } from './report';
 
@@ -28,7 +28,7 @@ function cases(quick: boolean): Case[] {
 }
 
 export async function benchMemory(ctx: BenchContext): Promise<SectionResult> {
-  const runtime = cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() });
+  const runtime = await calibratedCpuRuntimeMemory();
   const rows: Row[] = [];
   let worst = 0;
   const misses = new Set<string>();

@@ -2,6 +2,9 @@
  * Part of section 4: where a task's fixed cost goes on the cpu backend, measured side by side on one-node
  * Identity models ("empty" models: the work is nil or one copy), median microseconds of interleaved runs:
  *   floor      onnxruntime-node's own `run` in this process (4 B): what no design in Node can avoid;
+ *   output     the same run with 1 MiB in and out, less the floor: onnxruntime-node hands every output over in a
+ *              fresh ArrayBuffer (a copy, and page faults unless malloc keeps freed memory: cpu-process-env.ts),
+ *              so every tensor a task hands on costs this per MiB, in process or in a lane;
  *   lane       the same run in a worker lane, input resident and output kept there: floor + messaging;
  *   copy in    1 MiB fed from the host (cloned into the lane) against 1 MiB already resident: the copy a cut
  *              tensor paid per MiB before the pool lived in the lanes, and a request's inputs still pay;
@@ -43,6 +46,7 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
   const small = identity(1);
   const big = identity(1 << 18);
   const local = await ort.InferenceSession.create(small, cpuSessionOptions(threads));
+  const localBig = await ort.InferenceSession.create(big, cpuSessionOptions(threads));
   const keepSmall = await backend.load(small, { outputsOnDevice: true });
   const keepBig = await backend.load(big, { outputsOnDevice: true });
   const returnBig = await backend.load(big);
@@ -53,6 +57,7 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
   const kept = (s: Session, x: TensorHandle) => async () => only(await s.run({ x })).release?.();
   const variants: [string, () => Promise<unknown>][] = [
     ['floor: onnxruntime run in process, 4 B', () => local.run({ x: hostSmall })],
+    ['onnxruntime run in process, 1 MiB in and out', () => localBig.run({ x: hostBig })],
     ['lane run, 4 B resident in, kept', kept(keepSmall, residentSmall)],
     ['lane run, 1 MiB resident in, kept', kept(keepBig, residentBig)],
     ['lane run, 1 MiB host in (cloned), kept', kept(keepBig, hostBig)],
@@ -67,16 +72,18 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
   }
   const us = times.map(median);
   await local.release();
+  await localBig.release();
   residentSmall.release?.();
   residentBig.release?.();
   for (const s of [keepSmall, keepBig, returnBig]) await s.dispose();
   const rows: Row[] = variants.map(([what], i) => ({ what, medianUs: round(us[i], 1) }));
-  const messagingUs = us[1] - us[0];
-  const copyInUsPerMiB = us[3] - us[2];
+  const messagingUs = us[2] - us[0];
+  const copyInUsPerMiB = us[4] - us[3];
   rows.push(
+    { what: 'output of 1 MiB, in process (1 MiB - floor)', medianUs: round(us[1] - us[0], 1) },
     { what: 'messaging per task (lane 4 B - floor)', medianUs: round(messagingUs, 1) },
     { what: 'copy of 1 MiB into a lane (host in - resident in)', medianUs: round(copyInUsPerMiB, 1) },
-    { what: 'hand-back of 1 MiB (out to host - kept)', medianUs: round(us[4] - us[2], 1) },
+    { what: 'hand-back of 1 MiB (out to host - kept)', medianUs: round(us[5] - us[3], 1) },
   );
   return { rows, floorUs: us[0], messagingUs, copyInUsPerMiB };
 }

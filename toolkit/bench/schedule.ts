@@ -32,7 +32,8 @@ function reporter(label: string): WorkloadRunOptions['onProgress'] {
 /** runWorkload, at the budget asked or, when some policy needs more, at what it needs (budget.ts's rule). */
 async function runAtWorkingBudget(options: WorkloadRunOptions & { workspace: Workspace }, label: string): Promise<{ result: ExperimentResult; raised: string[] }> {
   const ws = options.workspace;
-  const needed = ws.neededBudgetBytes(options.policies ?? POLICY_NAMES, { threshold: options.threshold, pool: options.pool });
+  const runtime = await options.backend?.runtimeMemory?.();
+  const needed = ws.neededBudgetBytes(options.policies ?? POLICY_NAMES, { threshold: options.threshold, pool: options.pool, runtime });
   const raised: string[] = [];
   let budget = options.budget;
   if (ws.budgetBytes(budget) < needed) {

@@ -2,10 +2,12 @@
 /**
  * The `quilt` command line. Each command lives in cli/commands/ and calls the same toolkit functions the
  * notebooks use. User errors (QuiltError) print one line and exit 2; anything else is a bug and exits 1,
- * with the stack only when QUILT_DEBUG=1.
+ * with the stack only when QUILT_DEBUG=1. The command runs in a child process started with the cpu backend's
+ * malloc settings when this one lacks them (restart.ts).
  */
 import { QuiltError, oneLine } from '../core/errors';
 import { COMMANDS } from './commands';
+import { restartWithCpuEnv } from './restart';
 
 const USAGE = `usage: quilt <command> [options]
 
@@ -25,17 +27,34 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => {
-    const debug = process.env.QUILT_DEBUG === '1';
-    if (error instanceof QuiltError) {
-      process.stderr.write(`quilt: ${oneLine(error)}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`quilt: internal error: ${oneLine(error)}${debug ? '' : ' (QUILT_DEBUG=1 shows the stack)'}\n`);
-      process.exitCode = 1;
-    }
-    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  },
-);
+function runHere(): void {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      const debug = process.env.QUILT_DEBUG === '1';
+      if (error instanceof QuiltError) {
+        process.stderr.write(`quilt: ${oneLine(error)}\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`quilt: internal error: ${oneLine(error)}${debug ? '' : ' (QUILT_DEBUG=1 shows the stack)'}\n`);
+        process.exitCode = 1;
+      }
+      if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    },
+  );
+}
+
+/** Runs the command here, or in a child started with the cpu backend's environment (restart.ts). */
+function start(): void {
+  const restarted = restartWithCpuEnv();
+  if (restarted === undefined) {
+    runHere();
+    return;
+  }
+  restarted.then(({ code, signal }) => {
+    if (signal !== null) process.kill(process.pid, signal);
+    else process.exitCode = code ?? 1;
+  }, () => runHere());
+}
+
+start();

@@ -74,6 +74,7 @@ export function describePartition(plan: PartitionPlan) {
     minFeasibleThreshold: plan.minFeasibleThreshold,
     modelPeakBytes: analyzeMemory(g, plan.order).peakBytes,
     runtime: plan.runtime?.name ?? 'liveness only',
+    ...(plan.runtime?.calibration === undefined ? {} : { runtimeCalibration: plan.runtime.calibration }),
     taskCount: plan.tasks.length,
     tasks: plan.tasks.map((t) => ({
       index: t.index,

@@ -79,7 +79,8 @@ function byPolicy(result: ExperimentResult): Record<string, PolicyNumbers> {
 }
 
 export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
-  const workspace = await Workspace.open(options.workload);
+  const runtime = await options.backend.runtimeMemory?.();
+  const workspace = await Workspace.open(options.workload, { runtime });
   const spec = workspace.spec;
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({

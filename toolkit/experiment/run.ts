@@ -17,8 +17,6 @@ import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { openBackend } from '../runtime/ort-backend';
 import { randomFeeds } from '../runtime/feeds';
-import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
-import { calibrateSessionBytes } from './measure-memory';
 import { checkBudget } from '../schedule/budget';
 import { RealClock } from '../core/clock';
 import { Deployment } from '../schedule/deployment';
@@ -105,10 +103,7 @@ export async function runWorkload(options: WorkloadRunOptions): Promise<Experime
   const ownBackend = options.backend === undefined;
   const backend = options.backend ?? await openBackend('cpu');
   try {
-    // On the cpu backend every demand includes the CPU provider's own memory (memory/runtime-memory.ts), so the ledger
-    // reserves what a session really uses (`quilt memory`); other backends keep the liveness definition.
-    const runtime = backend.name === 'cpu' ? cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() }) : undefined;
-    const workspace = options.workspace ?? await Workspace.open(options.workload!, { runtime });
+    const workspace = options.workspace ?? await Workspace.open(options.workload!);
     return await runStage(workspace, backend, options, policies);
   } finally {
     // A backend this call opened is closed here (its worker lanes hold every loaded session's weights).
@@ -122,7 +117,11 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   const concurrency = options.concurrency ?? backend.concurrency;
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const budgetBytes = ws.budgetBytes(options.budget);
-  for (const name of policies) checkBudget(ws.budgetNeed(name, { threshold, pool: options.pool }), budgetBytes, name);
+  // Every demand includes the backend's own runtime memory where it models one (Backend.runtimeMemory), so the budget
+  // check, the thresholds and the ledger reserve what a session really uses (`quilt memory`); a backend without one
+  // keeps the liveness definition.
+  const runtime = await backend.runtimeMemory?.();
+  for (const name of policies) checkBudget(ws.budgetNeed(name, { threshold, pool: options.pool, runtime }), budgetBytes, name);
 
   const workload = generateWorkload(spec);
   const requests: ScheduledRequest[] = workload.requests.map((r) => {
@@ -141,7 +140,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     const live: LiveDeployment[] = [];
     try {
       const deployments = new Map<string, Deployment>();
-      for (const [entry, plan] of ws.plansAt(policy.granularity, threshold)) {
+      for (const [entry, plan] of ws.plansAt(policy.granularity, threshold, runtime)) {
         const deployed = await deployPlan(plan, backend, { name: entry, pool, warmUpCopies: concurrency },
           backend.taskModels?.(plan) ?? ws.taskModels(plan));
         live.push(deployed);
@@ -170,7 +169,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   }
   const quiltRan = policies.some((p) => createPolicy(p).granularity === 'quilt');
   const models = ws.models.map((m): RunModelInfo => (quiltRan
-    ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold).thresholdBytes } : m));
+    ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold, runtime).thresholdBytes } : m));
   return {
     workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models,
     rows, timeline, summaries, notRun, warm: options.warm === true,

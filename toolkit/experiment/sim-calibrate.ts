@@ -9,7 +9,7 @@
  *  3. memory bandwidth: ReduceSum over a 16 MiB weight along axes fed at run time (not foldable), W = 16 MiB / (t - H - L);
  *  3b. copying inputs into a lane: ReduceSum over a 16 MiB input, C = bytes / (t - H - L - 16 MiB / W); priced
  *     as an h2d link (the backend copies a request's host inputs into its worker lane; results come back without one);
- *  4. task boundaries: every workload model run as a chain of one task per operator, its cut tensors kept in the
+ *  4. task boundaries: every workload model run as a chain of one task per layer (an operator with its activation), its cut tensors kept in the
  *     lane as the scheduler keeps them, against the model run whole. Splitting adds (tasks - 1) run overheads H,
  *     the extra host-input copies, and the extra boundary bytes (every task's inputs and outputs, less the whole
  *     model's): a session's outputs are copied into new buffers, its inputs converted into onnxruntime's layout,
@@ -215,7 +215,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   const boundaryRate = extraBytes / (Math.max(1e-3, extraMs) / 1000);
   const boundary: Sourced = {
     value: Math.round(boundaryRate),
-    source: here(`one task per operator, cut tensors kept in the lane (${chains.join('; ')}): ${(extraBytes / 2 ** 20).toFixed(1)} MiB more crossing task boundaries took ${extraMs.toFixed(1)} ms more, less the run overheads and extra input copies`),
+    source: here(`one task per layer, cut tensors kept in the lane (${chains.join('; ')}): ${(extraBytes / 2 ** 20).toFixed(1)} MiB more crossing task boundaries took ${extraMs.toFixed(1)} ms more, less the run overheads and extra input copies`),
   };
 
   stage('per-model factors');

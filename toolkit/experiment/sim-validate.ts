@@ -10,8 +10,6 @@ import { SimBackend } from '../sim/sim-backend';
 import { POLICY_NAMES } from '../schedule/policies';
 import { WorkloadSpec } from '../workload';
 import { ExperimentResult, runWorkload, RunProgress, Workspace } from './run';
-import { cpuRuntimeMemory } from '../runtime/cpu-memory-model';
-import { calibrateSessionBytes } from './measure-memory';
 
 export interface PolicyValidation {
   readonly realMeanMs: number;
@@ -71,7 +69,9 @@ export function compareRuns(real: ExperimentResult, sim: ExperimentResult): Omit
 
 export async function validateSim(options: ValidateOptions): Promise<Validation> {
   const policies = options.policies ?? POLICY_NAMES;
-  const runtime = options.real.name === 'cpu' ? cpuRuntimeMemory({ sessionBytes: await calibrateSessionBytes() }) : undefined;
+  // The real backend's runtime memory (Backend.runtimeMemory) is the workspace's default, so the simulated run, whose
+  // backend has none, uses the very plans the real one does.
+  const runtime = await options.real.runtimeMemory?.();
   const workspace = await Workspace.open(options.workload, { runtime });
   const common = { workspace, budget: options.budget, policies, requests: options.requests };
   const real = await runWorkload({ ...common, backend: options.real, onProgress: (p) => options.onProgress?.('real', p) });

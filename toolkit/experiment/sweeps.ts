@@ -157,13 +157,14 @@ export interface BudgetSweepResult {
 export async function sweepBudgets(options: BudgetSweepOptions): Promise<BudgetSweepResult> {
   if (options.workspace === undefined && options.workload === undefined) throw new Error('sweepBudgets: give a workload or a workspace');
   const ws = options.workspace ?? await Workspace.open(options.workload!, { keepTaskModels: true });
+  const runtime = await options.backend.runtimeMemory?.();
   const points: BudgetSweepPoint[] = [];
   const cannot: CannotRunRow[] = [];
   for (const budget of options.budgets) {
     const budgetBytes = ws.budgetBytes(budget);
     for (const policy of options.policies) {
       const tried = policy === 'quilt' ? options.thresholds ?? [DEFAULT_THRESHOLD] : [DEFAULT_THRESHOLD];
-      const needs = tried.map((threshold) => ({ threshold, need: ws.budgetNeed(policy, { threshold })?.neededBytes ?? 0 }));
+      const needs = tried.map((threshold) => ({ threshold, need: ws.budgetNeed(policy, { threshold, runtime })?.neededBytes ?? 0 }));
       const fitting = needs.find((n) => n.need <= budgetBytes);
       let ran = false;
       if (fitting === undefined) {

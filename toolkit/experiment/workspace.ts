@@ -36,9 +36,16 @@ export interface WorkspaceOptions {
   /** Keep each plan's built task models for later runs (default false: built per run and dropped). */
   readonly keepTaskModels?: boolean;
   /**
-   * The runtime's own memory in every plan's demands (memory/runtime-memory.ts); `runWorkload` passes the cpu backend's
-   * when it opens the workspace for the cpu backend. Default: liveness only.
+   * The runtime's own memory in plans' demands (memory/runtime-memory.ts) when a call names none; `runWorkload` names
+   * its backend's (`Backend.runtimeMemory`) in every call. Default: liveness only.
    */
+  readonly runtime?: RuntimeMemoryModel;
+}
+
+export interface PlanNeedOptions {
+  readonly threshold?: number | string;
+  readonly pool?: boolean;
+  /** The runtime's own memory in the demands (the backend's `runtimeMemory`); default: the workspace's option. */
   readonly runtime?: RuntimeMemoryModel;
 }
 
@@ -87,14 +94,16 @@ export class Workspace {
     return parseBudget(budget, this.sumOfPeaksBytes);
   }
 
-  /** The plan of one mix entry at a granularity (quilt: at the threshold, clamped to the smallest feasible one). */
-  plan(entry: string, granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD): PartitionPlan {
-    const key = `${entry}|${granularity}|${granularity === 'quilt' ? threshold : ''}`;
+  /**
+   * The plan of one mix entry at a granularity (quilt: at the threshold, clamped to the smallest feasible one), its
+   * demands with `runtime`'s terms (a backend's `runtimeMemory`; default: the workspace's option, else liveness only).
+   */
+  plan(entry: string, granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD, runtime = this.options.runtime): PartitionPlan {
+    const key = `${entry}|${granularity}|${granularity === 'quilt' ? threshold : ''}|${runtime?.name ?? ''}|${runtime?.sessionBytes ?? 0}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
       const model = this.opened.get(entry);
       if (model === undefined) throw new Error(`workspace: no model '${entry}' in workload '${this.spec.name}'`);
-      const runtime = this.options.runtime;
       plan = propose(model.graph, fileOrder(model.graph), granularity === 'quilt'
         ? { granularity, threshold, clamp: true, runtime }
         : { granularity, runtime });
@@ -104,8 +113,8 @@ export class Workspace {
   }
 
   /** Every entry's plan at the granularity, by entry name. */
-  plansAt(granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD): Map<string, PartitionPlan> {
-    return new Map(this.models.map((m) => [m.name, this.plan(m.name, granularity, threshold)]));
+  plansAt(granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD, runtime = this.options.runtime): Map<string, PartitionPlan> {
+    return new Map(this.models.map((m) => [m.name, this.plan(m.name, granularity, threshold, runtime)]));
   }
 
   /** The task models of a plan: built now, or kept from an earlier run when the workspace keeps them. */
@@ -121,16 +130,16 @@ export class Workspace {
    * What one policy needs of the budget (budget.ts's rule over its plans); undefined for a policy whose start
    * decides whether the models fit (triton-style).
    */
-  budgetNeed(policyName: string, options: { threshold?: number | string; pool?: boolean } = {}): BudgetNeed | undefined {
+  budgetNeed(policyName: string, options: PlanNeedOptions = {}): BudgetNeed | undefined {
     const policy = createPolicy(policyName);
     if (policy.reservesAtStart) return undefined;
-    const plans = this.plansAt(policy.granularity, options.threshold);
+    const plans = this.plansAt(policy.granularity, options.threshold, options.runtime ?? this.options.runtime);
     return budgetNeed([...plans].map(([model, p]) => ({ model, taskDemands: p.tasks.map((t) => t.demandBytes), poolBytes: p.pool.poolBytes })),
       options.pool ?? policy.defaultPool);
   }
 
   /** The least budget at which every one of the policies can run (0 when none has a need). */
-  neededBudgetBytes(policies: readonly string[], options: { threshold?: number | string; pool?: boolean } = {}): number {
+  neededBudgetBytes(policies: readonly string[], options: PlanNeedOptions = {}): number {
     return Math.max(0, ...policies.map((p) => this.budgetNeed(p, options)?.neededBytes ?? 0));
   }
 }

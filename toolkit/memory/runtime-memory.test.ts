@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { GraphBuilder } from '../graph/builder';
 import { ShapedGraph } from '../graph/graph';
 import { bytesTensor, shapeGraph } from './test-support';
-import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, takesNchwc, weightLayoutBytes } from './runtime-memory';
+import { fileOrder } from '../graph/order';
+import { resolveShapesStatic } from '../shapes/resolve';
+import {
+  LIVENESS_ONLY, RuntimeMemoryModel, blockedOrigins, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, startsNchwc, takesNchwc,
+  weightLayoutBytes,
+} from './runtime-memory';
 
 const CPU: RuntimeMemoryModel = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 2, sessionBytes: 0 };
 
@@ -78,6 +83,38 @@ test('in place: an element-wise node reuses a same-size input that dies there, n
   assert.equal(inPlaceCredit(g, g.nodes[0], [id('x')], CPU).bytes, 0, 'x is the caller\'s buffer');
   assert.equal(inPlaceCredit(g, g.nodes[2], [id('r2_out')], CPU).bytes, 0, 'the graph output gets a buffer of its own');
   assert.equal(inPlaceCredit(g, g.nodes[1], [id('r1_out')], LIVENESS_ONLY).bytes, 0, 'off in the bare model');
+});
+
+test('in place: a BatchNormalization only after a Conv (fused into it); after anything else it gets its own buffer', () => {
+  const b = new GraphBuilder('bn');
+  b.input('x', 'uint8', [100]);
+  b.initializer('w', bytesTensor(4));
+  const conv = b.op('Conv', ['x', 'w'], {}, 'conv');
+  const bn1 = b.op('BatchNormalization', [conv, 'w', 'w', 'w', 'w'], {}, 'bn1');
+  const cat = b.op('Concat', [bn1], { axis: 0 }, 'cat');
+  const bn2 = b.op('BatchNormalization', [cat, 'w', 'w', 'w', 'w'], {}, 'bn2');
+  b.output(b.op('Relu', [bn2], {}, 'relu'));
+  const g = shapeGraph(b.finish(), { conv_out: 100, bn1_out: 100, cat_out: 100, bn2_out: 100, relu_out: 100 });
+  const id = (name: string) => g.valueByName.get(name)!;
+  assert.equal(inPlaceCredit(g, g.nodes[1], [id('conv_out')], CPU).bytes, 100, 'after the Conv: fused, no buffer');
+  assert.equal(inPlaceCredit(g, g.nodes[3], [id('cat_out')], CPU).bytes, 0, 'after a Concat: a buffer of its own (neither is a graph output)');
+});
+
+test('nchwc pools: a MaxPool on channels that are a multiple of the block starts the blocked layout; an image does not', () => {
+  const build = (channels: number) => {
+    const b = new GraphBuilder('pool');
+    b.input('x', 'float32', [1, channels, 8, 8]);
+    b.output(b.op('MaxPool', ['x'], { kernel_shape: [2, 2], strides: [2, 2] }, 'pool'), 'float32', [1, channels, 4, 4]);
+    return resolveShapesStatic(b.finish());
+  };
+  const blocked: RuntimeMemoryModel = { ...CPU, nchwcBlock: 16 };
+  const g = build(32);
+  assert.equal(startsNchwc(g, g.nodes[0], blocked), true);
+  assert.equal(reorderInBytes(g, g.nodes[0], g.valueByName.get('x')!, blocked), 32 * 64 * 4);
+  assert.deepEqual(blockedOrigins(g, fileOrder(g), blocked)[g.nodes[0].outputs[0]], 0);
+  const image = build(3);
+  assert.equal(startsNchwc(image, image.nodes[0], blocked), false, 'negative check: 3 channels stay NCHW');
+  assert.equal(startsNchwc(g, g.nodes[0], CPU), false, 'negative check: no blocking without a block');
 });
 
 test('prepack: only the B operand of Gemm and MatMul', () => {

@@ -3,17 +3,30 @@
  * tensors). Each term below comes from how onnxruntime's CPU provider works, not from fitting a model; a
  * `RuntimeMemoryModel` switches them on and carries the two numbers that depend on the machine.
  *
- *   feeds         The runtime never frees or reuses a graph input: it is the caller's buffer, live until the run
- *                 ends (a task's received cut tensors are feeds too, but are still counted until their last read:
- *                 counting them to the end would make demand grow as a range shrinks, see the README).
- *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, BatchNormalization, which the optimiser fuses
- *                 into the Conv before it) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
+ *   feeds         The runtime never frees or reuses an input of the session: it is the caller's buffer, live until
+ *                 the run ends. That holds for a model's graph inputs and for every cut tensor a task receives (the
+ *                 task's inputs), so a task holds all it receives to its last step. Demand then grows as a range
+ *                 starts later; the partitioner searches with a monotone bound (partition/demand.ts).
+ *   in-place      An element-wise node (activations, Add/Sub/Mul/Div, a BatchNormalization right after a Conv, which
+ *                 the optimiser fuses into it; a BatchNormalization after anything else runs as a depthwise NCHWc Conv
+ *                 with a buffer of its own) and a view (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout)
  *                 writes into an input of the same size that dies at that node: the allocation planner reuses the
  *                 buffer, so at that step the output costs nothing beyond the input (`inPlaceCredit`). A graph input
- *                 is the caller's buffer and is never reused; a graph output is always a buffer of its own.
+ *                 is the caller's buffer and is never reused; a graph output, and a tensor a task hands on (an
+ *                 output of its session), is always a buffer of its own (that range rule: partition/demand.ts).
  *   nchwc         With graph optimisation 'all' on a CPU with AVX2 (block 8) or AVX-512 (block 16), 2-D Convs
  *                 (group 1 or depthwise) run in the blocked NCHWc layout; their filters are stored with the output
  *                 channels rounded up to the block, the bias too (`weightLayoutBytes`).
+ *   reorder-in    A cut tensor a task receives is in the plain NCHW layout; a Conv the NCHWc path takes (or a
+ *                 MaxPool/AveragePool/global pool on channels that are a multiple of the block) reads it
+ *                 through a ReorderInput copy in the blocked layout (4-D float32, channels a multiple of the block:
+ *                 with fewer channels, as for an image, the Conv reads NCHW directly). The copy is counted, like
+ *                 the tensor it copies, to the task's end (`reorderInBytes`).
+ *   reorder-out   A tensor in the blocked layout (the output of such a Conv or pool, or of a layout-keeping
+ *                 node - activation, Add, pooling, Concat, BatchNormalization - whose input is blocked) that a task
+ *                 hands on is copied back to NCHW (ReorderOutput) for the next task; the copy and the blocked tensor
+ *                 both exist until the task ends, so the task counts the copy for its whole run; only when the task
+ *                 holds the Conv that blocked it (`blockedOrigins`).
  *   im2col        A Conv the NCHWc path does not take (no blocking, not 2-D, grouped but not depthwise) runs as
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
@@ -31,7 +44,7 @@ export interface RuntimeMemoryModel {
   /** Says which runtime and machine the terms describe (shown in plans). */
   readonly name: string;
   readonly inPlace: boolean;
-  /** Graph inputs are the caller's buffers: live through the whole run of a range that reads them. */
+  /** A session's inputs (graph inputs, received cut tensors) are the caller's buffers: live to the range's end. */
   readonly feedsLiveToEnd: boolean;
   /** NCHWc channel block of the CPU provider; 1 when the layout is not used. */
   readonly nchwcBlock: number;
@@ -41,6 +54,8 @@ export interface RuntimeMemoryModel {
   readonly threads: number;
   /** Fixed resident bytes of one session; calibrated, 0 when unknown. */
   readonly sessionBytes: number;
+  /** What was measured rather than predicted, and where it is cached (shown in plans); absent when nothing was. */
+  readonly calibration?: string;
 }
 
 /** The bare definition (weights + live tensors), with none of the runtime's terms: the paper's demand. */
@@ -131,5 +146,55 @@ export function inPlaceCredit(
   const out = graph.values[node.outputs[0]];
   if (out === undefined || out.kind === 'output') return none;
   const source = dying.find((v) => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input');
+  if (source !== undefined && node.opType === 'BatchNormalization' && graph.nodes[graph.values[source].producer]?.opType !== 'Conv') return none;
   return source === undefined ? none : { bytes: out.bytes, source };
+}
+
+/**
+ * Bytes of the blocked copy (ReorderInput) a Conv the NCHWc path takes needs of `value` when the value reaches it
+ * in the plain layout (a received cut tensor); 0 when the Conv reads it directly.
+ */
+export function reorderInBytes(graph: ShapedGraph, node: Node, value: number, model: RuntimeMemoryModel): number {
+  if (node.inputs[0] !== value || !startsNchwc(graph, node, model)) return 0;
+  const v = graph.values[value];
+  if (v.dtype !== 'float32' || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
+  return v.bytes;
+}
+
+const NCHWC_POOLS = new Set(['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool']);
+
+/**
+ * Whether the node runs in the blocked layout whatever its input's layout: a Conv the NCHWc path takes, or a pooling
+ * node on a 4-D float32 input whose channels are a multiple of the block (the provider converts those alone too).
+ */
+export function startsNchwc(graph: ShapedGraph, node: Node, model: RuntimeMemoryModel): boolean {
+  if (takesNchwc(graph, node, model)) return true;
+  if (model.nchwcBlock <= 1 || node.domain !== '' || !NCHWC_POOLS.has(node.opType)) return false;
+  const x = graph.values[node.inputs[0]];
+  return x !== undefined && x.dtype === 'float32' && x.shape.length === 4 && x.shape[1] % model.nchwcBlock === 0;
+}
+
+const KEEPS_LAYOUT = new Set([
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'HardSigmoid', 'HardSwish', 'Add', 'Sum', 'BatchNormalization',
+  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Upsample', 'Resize',
+]);
+
+/**
+ * Per value: the step of the Conv that puts it in the blocked NCHWc layout (itself, or the Conv at the head of the
+ * chain of layout-keeping nodes through their first input that produced it), or -1 when it is not blocked. A range
+ * holds the value blocked only when it holds that Conv: a range that starts after it runs the chain in NCHW.
+ */
+export function blockedOrigins(graph: ShapedGraph, order: readonly number[], model: RuntimeMemoryModel): number[] {
+  const origin = graph.values.map(() => -1);
+  if (model.nchwcBlock <= 1) return origin;
+  order.forEach((i, step) => {
+    const node = graph.nodes[i];
+    const out = node.outputs[0];
+    if (out === undefined || out < 0 || node.domain !== '') return;
+    const v = graph.values[out];
+    if (v.dtype !== 'float32' || v.shape.length !== 4) return;
+    if (startsNchwc(graph, node, model)) origin[out] = step;
+    else if (KEEPS_LAYOUT.has(node.opType) && node.inputs[0] >= 0) origin[out] = origin[node.inputs[0]];
+  });
+  return origin;
 }

@@ -47,9 +47,10 @@ export function seededRandom(seed: number): () => number {
 /**
  * A random DAG in file (topological) order: one input, `nodeCount` nodes that read 1-3 earlier values (mostly
  * recent ones, sometimes far back: skip connections), some with an initializer weight, some with two outputs,
- * some `Constant` weights, a few values nobody reads, and one or two graph outputs. Sizes are 1..maxBytes.
+ * some `Constant` weights, a few values nobody reads, and one or two graph outputs. Sizes are 1..maxBytes; every
+ * node has `opType` (an element-wise one with small sizes gives in-place credits).
  */
-export function randomDag(seed: number, nodeCount: number, maxBytes = 100): ShapedGraph {
+export function randomDag(seed: number, nodeCount: number, maxBytes = 100, opType = 'Op'): ShapedGraph {
   const rand = seededRandom(seed);
   const size = (): number => 1 + Math.floor(rand() * maxBytes);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
@@ -76,7 +77,7 @@ export function randomDag(seed: number, nodeCount: number, maxBytes = 100): Shap
       const w = b.initializer(`w${k}`, bytesTensor(size()));
       inputs.add(w);
     }
-    const outputs = b.node('Op', [...inputs], {}, { name: `n${k}`, outputs: rand() < 0.15 ? 2 : 1 });
+    const outputs = b.node(opType, [...inputs], {}, { name: `n${k}`, outputs: rand() < 0.15 ? 2 : 1 });
     for (const o of outputs) {
       bytes[o] = size();
       activations.push(o);

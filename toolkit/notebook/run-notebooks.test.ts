@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { dumpDom, screenshot } from '../plot/chromium';
+import { cpuProcessEnv } from '../runtime/cpu-process-env';
 
 function repoRoot(): string {
   for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
@@ -30,9 +31,12 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 const JUPYTER = fs.existsSync('/usr/bin/jupyter') ? '/usr/bin/jupyter' : 'jupyter';
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** Jupyter sees only the kernel spec installed here (this project's tslab, by absolute path). */
+/**
+ * Jupyter sees only the kernel spec installed here (this project's tslab, by absolute path); the kernels get the
+ * cpu backend's malloc settings, as `npm run notebook` gives them.
+ */
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
+  ...(cpuProcessEnv(process.env) ?? process.env),
   JUPYTER_PATH: path.join(work, 'share', 'jupyter'),
   XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? work,
 };

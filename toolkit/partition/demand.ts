@@ -11,12 +11,19 @@
  * For the whole order, [0, n), this is the profile's peakBytes less any weight or graph input nobody reads.
  *
  * The runtime's own memory (`memory/runtime-memory.ts`, switched on by a RuntimeMemoryModel; none by default):
- *   - feeds: a graph input is the caller's buffer, live from the range's first step to its last when read in it;
+ *   - feeds: every input of the task's session (a graph input or a cut tensor the range receives) is the caller's
+ *     buffer, which the session never frees: live from the range's first step to its last when read in it. This term
+ *     makes demand depend on where the range starts (a range that starts later receives more and holds it longer),
+ *     so `DemandWindow` searches with a monotone upper bound: the received bytes R(s, end) of the worst start s in
+ *     the range (exact for the range's own start when that is the worst), see `DemandWindow`;
  *   - in-place: at a node that may write into a same-size input dying there, the output costs nothing that step,
- *     when the range produced that input (a received tensor is a feed of the task's session, never reused). This
- *     one term makes demand depend on where the range starts (a range that starts later may lose a credit), so
- *     `DemandWindow`, which the partitioner searches with, leaves every in-place credit out: its demand is a
- *     monotone upper bound of `rangeDemand`'s, and a plan it finds feasible is feasible;
+ *     when the range produced that input (a received tensor is a feed of the task's session, never reused) and does
+ *     not hand the output on (a task's output is a buffer of its own). This term makes demand depend on both ends of
+ *     the range (a range that starts later or ends sooner may lose a credit), so `DemandWindow`, which the
+ *     partitioner searches with, leaves every in-place credit out;
+ *   - reorder-in: a received tensor a blocked Conv reads counts twice (its blocked copy), to the range's end;
+ *   - reorder-out: a blocked tensor the range hands on, blocked by a Conv inside the range, counts twice (its NCHW
+ *     copy) for the whole range; the window bounds it by the largest over the ends inside it;
  *   - im2col: a Conv outside the NCHWc path adds its expansion buffer at its own step;
  *   - control flow (always, whatever the runtime model): an `If`/`Loop`/`Scan` adds its bodies' internal working
  *     bytes at its own step (`memory/control-flow.ts`, the same term the memory profile adds); the node is atomic;
@@ -25,8 +32,10 @@
  *   - session: every non-empty range adds the session's fixed bytes.
  * The others are per-step constants or per-weight facts, which keep demand monotone under range inclusion.
  *
- * Invariant used by the partitioner: demand is monotone under range inclusion (a range's demand is at least that
- * of any range inside it), so the feasible ends of a start form a prefix, and `feasibleEnds` is non-decreasing.
+ * Invariant used by the partitioner: the window's demand (`DemandWindow.demand`) is monotone under range inclusion
+ * (a range's is at least that of any range inside it) and at least `rangeDemand`'s, so the feasible ends of a start
+ * form a prefix, `feasibleEnds` is non-decreasing, and a range the search finds feasible is feasible. Without the
+ * runtime's feeds, reorder and in-place terms the two are equal.
  *
  * Stages: `demandModel` gathers per-step facts once (O(values + edges)); `rangeDemand` evaluates one range
  * directly (O(range + its edges): the reference, used for reporting and validation); `DemandWindow` slides a
@@ -36,9 +45,10 @@
 import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
-import { LIVENESS_ONLY, RuntimeMemoryModel, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, weightLayoutBytes } from '../memory/runtime-memory';
+import {
+  LIVENESS_ONLY, RuntimeMemoryModel, blockedOrigins, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
+} from '../memory/runtime-memory';
 import { bodyWorkingBytes } from '../memory/control-flow';
-import { MaxTree } from './max-tree';
 
 export interface DemandModel {
   readonly graph: ShapedGraph;
@@ -53,6 +63,16 @@ export interface DemandModel {
   /** Per step: the activations the node reads (distinct) and, for each, the previous step that read it or -1. */
   readonly activationReads: readonly (readonly number[])[];
   readonly previousRead: readonly (readonly number[])[];
+  /**
+   * Per step, per activation read: the bytes of the blocked copy the node needs when the value is received (the
+   * reorder-in term; 0 for none), and the previous step with such a read of the value or -1.
+   */
+  readonly reorderReads: readonly (readonly number[])[];
+  readonly previousReorderRead: readonly (readonly number[])[];
+  /** Per value: the bytes of its NCHW copy when a range hands it on in the blocked layout (reorder-out; 0 for none). */
+  readonly reorderOutBytes: readonly number[];
+  /** Per value: the step of the Conv that blocked it (-1: none); a range starting after it holds the value in NCHW. */
+  readonly blockedAt: readonly number[];
   /** Per step: the weights the node reads (distinct). */
   readonly weightReads: readonly (readonly number[])[];
   /** Per step: the activations the node produces. */
@@ -81,6 +101,10 @@ export interface RangeDemand {
   readonly runtimeBytes: number;
   /** Peak live activation bytes, with the runtime's per-step terms (workspace, in-place credit). */
   readonly peakActivationBytes: number;
+  /** Bytes of the activations the range receives (its session's inputs) and reads, with their blocked copies. */
+  readonly receivedBytes: number;
+  /** Bytes of the NCHW copies of the blocked tensors the range hands on (reorder-out), counted for its whole run. */
+  readonly handedOnCopyBytes: number;
   readonly demandBytes: number;
   /** The first step of the range where the live activation bytes peak. */
   readonly peakStep: number;
@@ -96,6 +120,9 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   const readSteps: number[][] = graph.values.map(() => []);
   const activationReads: number[][] = [];
   const previousRead: number[][] = [];
+  const reorderReads: number[][] = [];
+  const previousReorderRead: number[][] = [];
+  const lastReorderRead = new Map<number, number>();
   const weightReads: number[][] = [];
   const produced: number[][] = [];
   order.forEach((nodeIndex, step) => {
@@ -103,11 +130,17 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     const reads: number[] = [];
     const previous: number[] = [];
     const weights: number[] = [];
+    const reorders: number[] = [];
+    const previousReorder: number[] = [];
     for (const v of valuesReadBy(node)) {
       if (isActivation(graph.values[v])) {
         reads.push(v);
         const before = readSteps[v];
         previous.push(before.length > 0 ? before[before.length - 1] : -1);
+        const reorder = runtime.feedsLiveToEnd ? reorderInBytes(graph, node, v, runtime) : 0;
+        reorders.push(reorder);
+        previousReorder.push(lastReorderRead.get(v) ?? -1);
+        if (reorder > 0) lastReorderRead.set(v, step);
       } else {
         weights.push(v);
       }
@@ -115,10 +148,14 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     }
     activationReads.push(reads);
     previousRead.push(previous);
+    reorderReads.push(reorders);
+    previousReorderRead.push(previousReorder);
     weightReads.push(weights);
     produced.push(node.outputs.filter((v) => v >= 0 && isActivation(graph.values[v])));
   });
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
+  const blockedAt = runtime.feedsLiveToEnd ? blockedOrigins(graph, order, runtime) : graph.values.map(() => -1);
+  const reorderOutBytes = graph.values.map((v) => (blockedAt[v.index] >= 0 ? v.bytes : 0));
   const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
   const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
   const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime)
@@ -132,7 +169,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
     inPlaceSource.push(credit.source);
   });
   return {
-    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, weightReads, produced, subgraphWeightBytes,
+    graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, reorderReads, previousReorderRead, reorderOutBytes, blockedAt,
+    weightReads, produced, subgraphWeightBytes,
     runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
   };
 }
@@ -146,24 +184,44 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
   const packed = new Set<number>();
   const plain = new Set<number>();
   let weightBytes = 0;
+  const reordered = new Map<number, number>();
+  let handedOnCopyBytes = 0;
   for (let s = start; s < end; s++) {
-    for (const v of model.activationReads[s]) if (model.producedAt[v] < start) lastReadInRange.set(v, s);
+    model.activationReads[s].forEach((v, k) => {
+      if (model.producedAt[v] >= start) return;
+      lastReadInRange.set(v, s);
+      if (model.reorderReads[s][k] > 0) reordered.set(v, model.reorderReads[s][k]);
+    });
     for (const w of model.weightReads[s]) {
       weights.add(w);
       (model.packedReads[s].includes(w) ? packed : plain).add(w);
     }
     weightBytes += model.subgraphWeightBytes[s];
-    // In place only into a tensor the range itself produced: a received one is a feed of the task's session.
-    const credit = model.inPlaceSource[s] >= 0 && model.producedAt[model.inPlaceSource[s]] >= start ? model.inPlaceBytes[s] : 0;
+    // In place only into a tensor the range itself produced (a received one is a feed of the task's session), and
+    // not into a tensor it hands on (an output of the task's session).
+    const source = model.inPlaceSource[s];
+    const out = model.graph.nodes[model.order[s]].outputs[0];
+    const credit = source >= 0 && model.producedAt[source] >= start && model.keepUntil[out] < end ? model.inPlaceBytes[s] : 0;
     delta[s - start] += model.stepBytes[s] - credit;
     delta[s - start + 1] -= model.stepBytes[s] - credit;
     for (const v of model.produced[s]) {
+      if (model.keepUntil[v] >= end && model.blockedAt[v] >= start) handedOnCopyBytes += model.reorderOutBytes[v];
       delta[s - start] += values[v].bytes;
       delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
     }
   }
+   // A received value's blocked copy (reorder-in) is counted with it, to the range's end.
+  delta[0] += handedOnCopyBytes;
+  delta[end - start] -= handedOnCopyBytes;
+  let receivedBytes = 0;
+  for (const bytes of reordered.values()) {
+    receivedBytes += bytes;
+    delta[0] += bytes;
+    delta[end - start] -= bytes;
+  }
   for (const [v, last] of lastReadInRange) {
-    const until = model.runtime.feedsLiveToEnd && model.producedAt[v] < 0 ? end - 1 : last;
+    const until = model.runtime.feedsLiveToEnd ? end - 1 : last;
+    receivedBytes += values[v].bytes;
     delta[0] += values[v].bytes;
     delta[until - start + 1] -= values[v].bytes;
   }
@@ -179,143 +237,7 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     live += delta[s - start];
     if (live > peak) { peak = live; peakStep = s; }
   }
-  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
+  return { start, end, weightBytes, runtimeBytes, peakActivationBytes: peak, receivedBytes, handedOnCopyBytes, demandBytes: weightBytes + runtimeBytes + peak, peakStep };
 }
 
-/** A range [start, end) that grows at its end and shrinks at its start, one step at a time, with its demand. */
-export class DemandWindow {
-  private startStep = 0;
-  private endStep = 0;
-  private readonly live: MaxTree;
-  private readonly weightUses: Int32Array;
-  private readonly packedUses: Int32Array;
-  private weightBytes = 0;
-  /** Bytes of the values produced in the window that it must keep until its end (keepUntil >= end). */
-  private handedOnBytes = 0;
-  /** Graph inputs read in the window, live to its end when the runtime keeps the caller's feeds (feedsLiveToEnd). */
-  private readonly feedUses: Int32Array;
-  private feedBytes = 0;
-
-  constructor(private readonly model: DemandModel) {
-    this.live = new MaxTree(model.order.length);
-    this.weightUses = new Int32Array(model.graph.values.length);
-    this.packedUses = new Int32Array(model.graph.values.length);
-    this.feedUses = new Int32Array(model.graph.values.length);
-  }
-
-  private isFeed(v: number): boolean {
-    return this.model.runtime.feedsLiveToEnd && this.model.producedAt[v] < 0;
-  }
-
-  /** Weight bytes with the runtime's terms of weight `w` given its uses, all and pre-packed, in the window. */
-  private weightCost(w: number): number {
-    const all = this.weightUses[w];
-    if (all === 0) return 0;
-    const packed = this.packedUses[w];
-    return this.model.weightBytes[w] * (packed > 0 && packed < all ? 2 : 1);
-  }
-
-  private useWeights(step: number, delta: 1 | -1): void {
-    const m = this.model;
-    for (const w of m.weightReads[step]) {
-      const before = this.weightCost(w);
-      this.weightUses[w] += delta;
-      if (m.packedReads[step].includes(w)) this.packedUses[w] += delta;
-      this.weightBytes += this.weightCost(w) - before;
-    }
-  }
-
-  get start(): number { return this.startStep; }
-  get end(): number { return this.endStep; }
-
-  demand(): number {
-    if (this.endStep === this.startStep) return this.weightBytes;
-    return this.weightBytes + this.model.runtime.sessionBytes + this.live.maxIn(this.startStep, this.endStep - 1);
-  }
-
-  /** Adds the step at `end` to the window. */
-  pushBack(): void {
-    const m = this.model;
-    const values = m.graph.values;
-    const e = this.endStep;
-    if (e >= m.order.length) throw new Error('DemandWindow: already at the end of the order');
-    this.useWeights(e, 1);
-    this.weightBytes += m.subgraphWeightBytes[e];
-    for (const v of m.activationReads[e]) {
-      if (!this.isFeed(v) || this.feedUses[v]++ > 0) continue;
-      if (e > this.startStep) this.live.add(this.startStep, e - 1, values[v].bytes);
-      this.feedBytes += values[v].bytes;
-    }
-    this.live.add(e, e, this.handedOnBytes + this.feedBytes + m.stepBytes[e]);
-    m.activationReads[e].forEach((v, k) => {
-      const bytes = values[v].bytes;
-      if (this.isFeed(v)) return;
-      if (m.producedAt[v] < this.startStep) {
-        const previous = m.previousRead[e][k];
-        this.live.add(previous >= this.startStep ? previous + 1 : this.startStep, e, bytes);
-      } else if (m.keepUntil[v] === e) {
-        this.handedOnBytes -= bytes;
-      }
-    });
-    for (const v of m.produced[e]) {
-      const bytes = values[v].bytes;
-      this.live.add(e, e, bytes);
-      if (m.keepUntil[v] > e) this.handedOnBytes += bytes;
-    }
-    this.endStep = e + 1;
-  }
-
-  /** Removes the step at `start` from the window. */
-  popFront(): void {
-    const m = this.model;
-    const values = m.graph.values;
-    const s = this.startStep;
-    if (s >= this.endStep) throw new Error('DemandWindow: the window is empty');
-    this.useWeights(s, -1);
-    this.weightBytes -= m.subgraphWeightBytes[s];
-    for (const v of m.activationReads[s]) {
-      if (!this.isFeed(v) || --this.feedUses[v] > 0) continue;
-      if (s + 1 <= this.endStep - 1) this.live.add(s + 1, this.endStep - 1, -values[v].bytes);
-      this.feedBytes -= values[v].bytes;
-    }
-    for (const v of m.produced[s]) {
-      if (m.keepUntil[v] < this.endStep) continue;
-      // It was kept to the window's end; now it is received, live only until its last read inside the window.
-      const bytes = values[v].bytes;
-      this.handedOnBytes -= bytes;
-      const lastRead = lastBefore(m.readSteps[v], this.endStep);
-      this.live.add(Math.max(s + 1, lastRead + 1), this.endStep - 1, -bytes);
-    }
-    this.startStep = s + 1;
-  }
-}
-
-/** The largest element of an increasing list that is below `limit`, or -1. */
-function lastBefore(sorted: readonly number[], limit: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? sorted[lo - 1] : -1;
-}
-
-/**
- * For each start step i, the largest end j such that [i, j) demands at most `threshold` bytes (two pointers over
- * a DemandWindow; relies on monotone demand). Every single step must fit: callers check that first.
- */
-export function feasibleEnds(model: DemandModel, threshold: number): number[] {
-  const n = model.order.length;
-  const reach = new Array<number>(n).fill(0);
-  const window = new DemandWindow(model);
-  for (let i = 0; i < n; i++) {
-    if (window.end === i) window.pushBack();
-    while (window.demand() <= threshold && window.end < n) window.pushBack();
-    reach[i] = window.demand() <= threshold ? window.end : window.end - 1;
-    if (reach[i] <= i) throw new Error(`feasibleEnds: step ${i} alone exceeds the threshold`);
-    window.popFront();
-  }
-  return reach;
-}
+export { DemandWindow, feasibleEnds } from './demand-window';

@@ -4,8 +4,8 @@
  * Stages: (1) gather per-step facts (`demandModel`); (2) the smallest feasible threshold = the largest demand of
  * one step alone; (3) choose the ranges for the granularity:
  *     model - one range;
- *     layer - one range per operator; the order is first rewritten so each `Constant` node sits just before its
- *             first reader, and Constant nodes join that reader's task;
+ *     layer - one range per layer: an operator plus the activation that directly follows it (`layer.ts`, the
+ *             rule and why); Constant nodes join their first reader's task;
  *     quilt - a DP over positions: best[j] = the lexicographically smallest (tasks, cut bytes) over cuttings of
  *             [0, j) into ranges of demand <= threshold. Demand is monotone under range inclusion, so every start
  *             i has a longest feasible end (`feasibleEnds`, two pointers) and the fewest-task count is
@@ -26,6 +26,7 @@ import { DemandModel, demandModel, feasibleEnds, rangeDemand } from './demand';
 import { CutTensor, Granularity, PartitionPlan, Task } from './plan';
 import { planPool } from './pool';
 import { parseThreshold } from './threshold';
+import { constantsBeforeReaders, layerRanges } from './layer';
 
 export interface ProposeOptions {
   readonly granularity: Granularity;
@@ -160,53 +161,6 @@ class Fenwick {
     for (let i = bound; i > 0; i -= i & -i) sum += this.tree[i];
     return sum;
   }
-}
-
-function isConstantNode(graph: ShapedGraph, nodeIndex: number): boolean {
-  const node = graph.nodes[nodeIndex];
-  return node.opType === 'Constant' && node.domain === '' && node.inputs.length === 0;
-}
-
-/** The order with every Constant node moved to just before its first reader (unread ones stay put): still topological. */
-export function constantsBeforeReaders(graph: ShapedGraph, order: readonly number[]): number[] {
-  const step = new Array<number>(graph.nodes.length).fill(-1);
-  order.forEach((nodeIndex, s) => { step[nodeIndex] = s; });
-  const waiting = new Map<number, number[]>();
-  const moved = new Set<number>();
-  for (const nodeIndex of order) {
-    if (!isConstantNode(graph, nodeIndex)) continue;
-    let firstReader = -1;
-    for (const v of graph.nodes[nodeIndex].outputs) {
-      for (const c of graph.values[v].consumers) if (firstReader < 0 || step[c] < step[firstReader]) firstReader = c;
-    }
-    if (firstReader < 0) continue;
-    moved.add(nodeIndex);
-    const list = waiting.get(firstReader) ?? [];
-    list.push(nodeIndex);
-    waiting.set(firstReader, list);
-  }
-  const result: number[] = [];
-  for (const nodeIndex of order) {
-    if (moved.has(nodeIndex)) continue;
-    result.push(...(waiting.get(nodeIndex) ?? []), nodeIndex);
-  }
-  return result;
-}
-
-/** One range per non-Constant node, holding the Constant nodes just before it; trailing Constants join the last range. */
-function layerRanges(model: DemandModel): StepRange[] {
-  const ranges: [number, number][] = [];
-  let start = 0;
-  model.order.forEach((nodeIndex, s) => {
-    if (isConstantNode(model.graph, nodeIndex)) return;
-    ranges.push([start, s + 1]);
-    start = s + 1;
-  });
-  if (start < model.order.length) {
-    if (ranges.length > 0) ranges[ranges.length - 1][1] = model.order.length;
-    else ranges.push([start, model.order.length]);
-  }
-  return ranges;
 }
 
 /** Builds the full plan for chosen ranges: tasks with inputs, outputs and demands; cut tensors; the pool. */

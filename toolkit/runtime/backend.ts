@@ -7,6 +7,7 @@
 import type { Clock } from '../core/clock';
 import type { PartitionPlan } from '../partition/plan';
 import type { TaskModel } from '../partition/build';
+import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake' | `sim:${string}`;
 
 /** The part of a tensor every backend's handle has. */
@@ -60,6 +61,12 @@ export interface Backend {
    * Absent: real time.
    */
   startRun?(): Clock;
+  /**
+   * The runtime's own memory its sessions need beyond weights and live tensors (memory/runtime-memory.ts), with any
+   * term that must be measured calibrated (once, cached). Plans made for this backend put it in every demand, so
+   * the ledger, the thresholds and the scheduler reserve what a session really uses. Absent: the liveness definition.
+   */
+  runtimeMemory?(): Promise<RuntimeMemoryModel>;
   /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
   close?(): Promise<void>;
 }

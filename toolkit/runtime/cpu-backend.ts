@@ -26,6 +26,8 @@ import { LaneHome, LaneTensor } from './lane-tensor';
 import { ortTensor } from './ort-tensor';
 import { LaneFault, WireFeed, WireTensor, WorkerReply } from './worker-protocol';
 import { cpuLaneLayout } from './cpu-session-options';
+import { calibratedCpuRuntimeMemory } from './cpu-memory-model';
+import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 
 export interface CpuBackendOptions {
   /** How many tasks can run at once (worker lanes); default: the number of cores. */
@@ -113,6 +115,11 @@ export class CpuBackend implements Backend, LaneHome {
     this.threads = layout.threads;
     this.heapLimitMb = options.laneHeapLimitMb;
     this.device = `cpu: ${os.cpus()[0]?.model ?? 'unknown'}, ${cores} cores, ${this.lanes} lanes x ${this.threads} threads`;
+  }
+
+  /** The CPU provider's own memory at this backend's intra-op threads (cpu-memory-model.ts). */
+  runtimeMemory(): Promise<RuntimeMemoryModel> {
+    return calibratedCpuRuntimeMemory({ threads: this.threads });
   }
 
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {

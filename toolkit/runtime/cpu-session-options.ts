@@ -1,6 +1,20 @@
 /**
  * The onnxruntime session options of the `cpu` backend, written once: its worker lanes and the memory probe
  * (`experiment/memory-probe.ts`) create sessions with exactly these, so what the probe measures is what a lane uses.
+ *
+ * One set for every session, whole models and one-layer tasks alike. Per-task alternatives were measured with
+ * `bench/session-cost.ts` (each layer task of a zoo model run alone under every variant, variants alternating;
+ * 2-core machine under load, so only differences that held in every run count) and none was adopted:
+ *   - optimisation level 'extended' instead of 'all' (no NCHWc layout, so a lone Conv reorders nothing): the
+ *     lone Conv is slower, not faster (ResNet-50 1117 -> 1355 us a Conv, MobileNetV2 275 -> 338 us; the
+ *     blocked kernels win more than the two reorders cost), and whole models lose more (MobileNetV2 6.3 -> 13.1
+ *     ms); 'basic' as 'extended';
+ *   - one intra-op thread instead of cores / lanes: mixed (the MobileNetV2 layer chain gained, ResNet-50's
+ *     lost, BERT's MatMuls took 1.6x as long), so no rule by operator or size would be one we measured;
+ *   - parallel execution mode (BERT 126 -> 121 ms summed, ResNet-50 72 -> 74: noise), no CPU arena (slower in both).
+ * What did cost a one-layer task most was the fresh buffer every output is handed over in (page faults),
+ * which the process's malloc settings fix (`cpu-process-env.ts`), and a separate task for an activation,
+ * which the layer granularity now folds into its operator (`partition/layer.ts`).
  */
 import type * as ort from 'onnxruntime-node';
 import { ortSessionLogOptions } from '../onnx/ort-log';

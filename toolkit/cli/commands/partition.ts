@@ -1,12 +1,16 @@
 /**
- * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--order file|reduced] [--out dir] [--json]`
+ * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--order file|reduced] [--backend b] [--out dir] [--json]`
  * and `quilt verify <model> --threshold <t> [--granularity ...] [--order ...] [--tolerance x] [--json]` (exit 0 only
  * within the tolerance: by default the one the dtypes of the cut tensors and outputs call for, see verify.ts).
- * `--order reduced` cuts the peak-reducing order (beyond the paper) instead of the file's.
+ * `--order reduced` cuts the peak-reducing order (beyond the paper) instead of the file's. Demands are those of the
+ * backend the plan is for (default cpu): its runtime memory (`Backend.runtimeMemory`) is in every demand, as in the
+ * ledger, the thresholds and the scheduler of `quilt run` on that backend.
  */
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
+import { RuntimeMemoryModel } from '../../memory/runtime-memory';
+import { openAnyBackend } from '../../sim/open';
 import { formatBytes } from '../../core/units';
 import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
@@ -16,14 +20,26 @@ import { Command } from './index';
 
 const FLAGS = {
   ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const }, order: { type: 'string' as const },
+  backend: { type: 'string' as const },
 };
 
-function request(args: ParsedArgs) {
+/** The runtime memory of the backend the plan is for (`--backend`, default cpu); undefined: liveness only. */
+async function backendRuntime(args: ParsedArgs): Promise<RuntimeMemoryModel | undefined> {
+  const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+  try {
+    return await backend.runtimeMemory?.();
+  } finally {
+    await backend.close?.();
+  }
+}
+
+async function request(args: ParsedArgs) {
   return {
     ...modelOptions(args),
     threshold: stringFlag(args, 'threshold'),
     granularity: checkGranularity(stringFlag(args, 'granularity') ?? 'quilt'),
     order: checkOrderChoice(stringFlag(args, 'order') ?? 'file'),
+    runtime: await backendRuntime(args),
   };
 }
 
@@ -32,7 +48,7 @@ export const partitionCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs('partition', argv, { ...FLAGS, out: { type: 'string' } });
     const ref = requirePositional(args, 0, 'a model', 'quilt partition <model> --threshold 50% [--granularity quilt|layer|model] [--out dir]');
-    const { plan } = await openAndPartition(ref, request(args));
+    const { plan } = await openAndPartition(ref, await request(args));
     const out = stringFlag(args, 'out');
     const files = out === undefined ? [] : writePartition(plan, out);
     const described = describePartition(plan);
@@ -42,9 +58,10 @@ export const partitionCommand: Command = {
     }
     process.stdout.write(`${plan.model}: ${plan.tasks.length} ${plan.granularity} tasks at threshold ${formatBytes(plan.thresholdBytes)}`
       + ` (smallest feasible ${formatBytes(plan.minFeasibleThreshold)}); cut ${formatBytes(plan.cutBytes)}, pool ${formatBytes(plan.pool.poolBytes)}`
-      + ` (${formatBytes(plan.pool.noReuseBytes)} without reuse)\n`);
+      + ` (${formatBytes(plan.pool.noReuseBytes)} without reuse); demand = weights + runtime + activations, runtime model: ${described.runtime}\n`);
     process.stdout.write(`${formatTable(described.tasks.map((t) => ({
       task: t.index, ops: t.opCount, first: t.firstOp, last: t.lastOp, demand: formatBytes(t.peakBytes), weights: formatBytes(t.weightBytes),
+      runtime: formatBytes(t.runtimeBytes), activations: formatBytes(t.peakActivationBytes),
     })))}\n`);
     if (out !== undefined) process.stdout.write(`wrote ${files.length} files to ${out}\n`);
     return 0;
@@ -65,7 +82,7 @@ export const verifyCommand: Command = {
     const args = parseCommandArgs('verify', argv, { ...FLAGS, tolerance: { type: 'string' } });
     const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model] [--tolerance 1e-3]');
     const tolerance = toleranceFlag(stringFlag(args, 'tolerance'));
-    const req = request(args);
+    const req = await request(args);
     const { plan } = await openAndPartition(ref, req);
     const result = await verifyPlan(plan, await openBackend('cpu'), { tolerance, inputValues: req.inputValues });
     if (boolFlag(args, 'json')) printJson(result);

@@ -1,6 +1,7 @@
 /**
- * `layer-level`: one task per operator and no pool: every intermediate goes to the host and back (the loop
- * counts those bytes both ways). Same FIFO-with-backfill admission as quilt.
+ * `layer-level`: one task per layer (an operator and the activation that directly follows it, partition/layer.ts)
+ * and no pool: every intermediate goes to the host and back (the loop counts those bytes both ways). Same
+ * FIFO-with-backfill admission as quilt.
  */
 import { Policy } from '../policy';
 import { FifoBackfillPolicy } from './fifo-backfill';

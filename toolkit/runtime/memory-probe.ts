@@ -1,6 +1,6 @@
 /**
  * The memory probe: a child process that measures what one task's session really uses on the cpu backend.
- * `measure-memory.ts` starts it once per task (`node --expose-gc memory-probe.js <request.json>`), one at a time,
+ * `session-memory.ts` starts it once per model file (`node --expose-gc memory-probe.js <request.json>`), one at a time,
  * and reads one JSON line from its stdout.
  *
  * Stages (each reading /proc/self/status; Linux only):
@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { cpuSessionOptions } from '../runtime/cpu-session-options';
+import { cpuSessionOptions } from './cpu-session-options';
 
 export interface ProbeInput {
   readonly name: string;
@@ -74,6 +74,8 @@ function makeFeeds(inputs: readonly ProbeInput[]): Record<string, ort.Tensor> {
       if (input.dtype === 'int64') feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(Math.trunc(at(i)))), dims);
       else if (input.dtype === 'int32') feeds[input.name] = new ort.Tensor('int32', Int32Array.from({ length: n }, (_, i) => at(i)), dims);
       else if (input.dtype === 'bool') feeds[input.name] = new ort.Tensor('bool', Uint8Array.from({ length: n }, (_, i) => (at(i) ? 1 : 0)), dims);
+      else if (input.dtype === 'uint8') feeds[input.name] = new ort.Tensor('uint8', Uint8Array.from({ length: n }, (_, i) => at(i)), dims);
+      else if (input.dtype === 'int8') feeds[input.name] = new ort.Tensor('int8', Int8Array.from({ length: n }, (_, i) => at(i)), dims);
       else if (input.dtype === 'float32') feeds[input.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => at(i)), dims);
       else throw new Error(`the memory probe cannot make inputs of type ${input.dtype} ('${input.name}')`);
       continue;
@@ -98,6 +100,8 @@ function makeFeeds(inputs: readonly ProbeInput[]): Record<string, ort.Tensor> {
         break;
       }
       case 'bool': feeds[input.name] = new ort.Tensor('bool', new Uint8Array(n), dims); break;
+      case 'uint8': feeds[input.name] = new ort.Tensor('uint8', Uint8Array.from({ length: n }, (_, i) => i % 256), dims); break;
+      case 'int8': feeds[input.name] = new ort.Tensor('int8', Int8Array.from({ length: n }, (_, i) => (i % 256) - 128), dims); break;
       default: throw new Error(`the memory probe cannot make inputs of type ${input.dtype} ('${input.name}')`);
     }
   }
