@@ -74,13 +74,18 @@ async function alternate(fns: (() => Promise<unknown>)[], rounds: number): Promi
   return times.map(median);
 }
 
-async function probe(name: string, rounds: number, variants: string[], granularity: 'layer' | 'quilt'): Promise<void> {
+/** A zoo model cut as the probe needs it: one task per layer, or quilt's tasks at 50% of its peak (or the smallest feasible). */
+async function openPlan(name: string, granularity: 'layer' | 'quilt') {
   const { graph, file } = await openZoo(name);
   const order = fileOrder(graph);
   const threshold = Math.max(Math.floor(analyzeMemory(graph, order).peakBytes / 2), propose(graph, order, { granularity: 'model' }).minFeasibleThreshold);
   const plan = granularity === 'layer' ? propose(graph, order, { granularity: 'layer' }) : propose(graph, order, { granularity: 'quilt', threshold });
-  const models = build(plan);
   const factory = { tensor: (type: string, data: unknown, dims: readonly number[]) => new ort.Tensor(type as 'float32', data as Float32Array, dims) };
+  return { graph, file, plan, models: build(plan), factory };
+}
+
+async function probe(name: string, rounds: number, variants: string[], granularity: 'layer' | 'quilt'): Promise<void> {
+  const { graph, file, plan, models, factory } = await openPlan(name, granularity);
   const tensors: Record<string, ort.Tensor> = { ...(randomFeeds(graph, factory as never, 1) as Record<string, ort.Tensor>) };
 
   const wholeSessions = await Promise.all(['all', 'extended'].map((level) =>
@@ -119,12 +124,7 @@ async function probe(name: string, rounds: number, variants: string[], granulari
  * task took inside the chain (cold: every other session ran in between).
  */
 async function probeChain(name: string, rounds: number, variants: string[], granularity: 'layer' | 'quilt'): Promise<void> {
-  const { graph, file } = await openZoo(name);
-  const order = fileOrder(graph);
-  const threshold = Math.max(Math.floor(analyzeMemory(graph, order).peakBytes / 2), propose(graph, order, { granularity: 'model' }).minFeasibleThreshold);
-  const plan = granularity === 'layer' ? propose(graph, order, { granularity: 'layer' }) : propose(graph, order, { granularity: 'quilt', threshold });
-  const models = build(plan);
-  const factory = { tensor: (type: string, data: unknown, dims: readonly number[]) => new ort.Tensor(type as 'float32', data as Float32Array, dims) };
+  const { graph, file, plan, models, factory } = await openPlan(name, granularity);
   const feeds = randomFeeds(graph, factory as never, 1) as Record<string, ort.Tensor>;
   const whole = await ort.InferenceSession.create(readFileSync(file), cpuSessionOptions(cores));
   const chains: ort.InferenceSession[][] = [];

@@ -28,6 +28,7 @@ import { LaneFault, WireFeed, WireTensor, WorkerReply } from './worker-protocol'
 import { cpuLaneLayout } from './cpu-session-options';
 import { calibratedCpuRuntimeMemory } from './cpu-memory-model';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
+import { chooseLane } from './lane-choice';
 
 export interface CpuBackendOptions {
   /** How many tasks can run at once (worker lanes); default: the number of cores. */
@@ -265,12 +266,7 @@ export class CpuBackend implements Backend, LaneHome {
 
   private acquire(preferred: readonly number[]): Promise<number> {
     this.ensureLanes();
-    let pick = preferred.find((i) => !this.busy[i]);
-    if (pick === undefined) {
-      for (let i = 0; i < this.lanes; i++) {
-        if (!this.busy[i] && (pick === undefined || this.residents[i] < this.residents[pick])) pick = i;
-      }
-    }
+    const pick = chooseLane(this.busy, this.residents, preferred);
     if (pick !== undefined) {
       this.busy[pick] = true;
       return Promise.resolve(pick);

@@ -3,14 +3,15 @@
  * lanes (`lanes` in the profile): each lane runs one task at a time and keeps the cut tensors it made.
  *
  * Rules (the cpu backend's, written here for the simulator):
- *  1. A run takes a free lane that holds one of its kept inputs; else the free lane holding the fewest kept
- *     tensors (lowest index on a tie); else it waits, first come first served, for the next lane to free.
+ *  1. A run takes the lane `chooseLane` (runtime/lane-choice.ts, the backend's own function) gives; when none is
+ *     free it waits, first come first served, for the next lane to free.
  *  2. A kept input held by another lane moves to the run's lane before the run starts. The move is a message to
  *     the lane that holds it, which handles it only after the run it is doing has ended: so a run whose input sits
  *     in a busy lane waits for that lane's run to end, holding its own lane idle meanwhile. The move copies nothing.
  *  3. Outputs kept by the run stay in its lane until released.
  * Nothing here takes time by itself: waits are on the runs of other lanes.
  */
+import { chooseLane } from '../runtime/lane-choice';
 
 export interface LaneTensor {
   lane: number;
@@ -31,12 +32,7 @@ export class SimLanes {
 
   /** Rule 1: a lane for a run whose kept inputs are held by `preferred` lanes. */
   acquire(preferred: readonly number[]): Promise<number> {
-    let pick = preferred.find((i) => !this.busy[i]);
-    if (pick === undefined) {
-      for (let i = 0; i < this.count; i++) {
-        if (!this.busy[i] && (pick === undefined || this.residents[i] < this.residents[pick])) pick = i;
-      }
-    }
+    const pick = chooseLane(this.busy, this.residents, preferred);
     if (pick !== undefined) {
       this.busy[pick] = true;
       return Promise.resolve(pick);
