@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write';
 import * as path from 'node:path';
 import { OpenedModel, openModel } from '../experiment/model-source';
+import { median } from '../core/median';
 
 export type Row = Record<string, string | number | boolean | null>;
 
@@ -54,12 +55,7 @@ export function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export { median };
 
 export function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;

@@ -43,6 +43,7 @@ import { propose } from '../partition/propose';
 import { build } from '../partition/build';
 import { LoadedChain, loadChain, runChain } from '../runtime/chain';
 import { writeFileAtomic } from '../core/atomic-write';
+import { median } from '../core/median';
 import { WorkloadSpec } from '../workload';
 import { parallelRatio } from './parallel-check';
 
@@ -56,11 +57,6 @@ export interface CalibrateOptions {
   readonly onStage?: (stage: string) => void;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 async function timeChain(chain: LoadedChain, feeds: Readonly<Record<string, TensorHandle>>, repeats: number): Promise<number> {
   for (let i = 0; i < 2; i++) await runChain(chain, feeds);
