@@ -19,7 +19,7 @@ import { SummaryRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { checkBackend, openBackend } from '../runtime/ort-backend';
 import { WorkloadSpec, loadWorkloadSpec } from '../workload';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { formatBytes } from '../core/units';
 import { BenchContext, Goal, Row, SectionResult, goal, progress, round } from './report';
 

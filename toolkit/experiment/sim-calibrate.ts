@@ -31,7 +31,7 @@ import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { Backend, Session, TensorHandle } from '../runtime/backend';
 import { ShapedGraph } from '../graph/graph';
-import { tensorBytes } from '../schedule/deployment';
+import { tensorBytes } from '../runtime/backend';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { randomFeeds } from '../runtime/feeds';
 import { DeviceProfile, Sourced } from '../sim/profile';

@@ -5,6 +5,7 @@
  * backend they are shape-only stand-ins.
  */
 import type { Clock } from '../core/clock';
+import { elementBytesOf } from '../core/dtype';
 import type { PartitionPlan } from '../partition/plan';
 import type { TaskModel } from '../partition/build';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
@@ -18,6 +19,14 @@ export interface TensorHandle {
   readonly location?: string;
   /** Frees what the backend holds for it (a cpu lane's resident copy); optional, and a no-op when called twice. */
   release?(): void;
+}
+
+/** Bytes of a tensor handle from its dims and element type (core/dtype.ts's table; 0 for an unknown type). */
+export function tensorBytes(handle: TensorHandle): number {
+  const size = elementBytesOf(handle.type) ?? 0;
+  let n = size;
+  for (const d of handle.dims) n *= d;
+  return n;
 }
 
 /** The element arrays a tensor can be made from (by `Backend.tensor`). */

@@ -1,6 +1,7 @@
 /** The scheduling part of the toolkit: ledger, policies, the loop, clocks, deployments and summaries. */
 export { Clock, RealClock, VirtualClock } from '../core/clock';
-export { DeployedTask, Deployment, DeploymentOptions, deploymentFromPlan, maxTaskDemand, tensorBytes } from './deployment';
+export { DeployedTask, Deployment, DeploymentOptions, deploymentFromPlan, maxTaskDemand } from './deployment';
+export { tensorBytes } from '../runtime/backend';
 export { DeviceLedger, ForceResult, Reservation, Ticket, emptyReservation } from './device-ledger';
 export { Admission, DeviceView, Policy, PolicyContext, ReadyTask, taskReservation } from './policy';
 export { POLICY_NAMES, PolicyName, createPolicy, isPolicyName } from './policies';

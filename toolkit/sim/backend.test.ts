@@ -9,7 +9,7 @@ import { writeModel } from '../onnx/write';
 import { resolveShapesStatic } from '../shapes';
 import { fileOrder } from '../graph/order';
 import { propose } from '../partition/propose';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { runWorkload } from '../experiment/run';
 import { WorkloadSpec } from '../workload';
 import { SimDevice } from './device';

@@ -5,7 +5,7 @@
 import { QuiltError } from '../core/errors';
 import { Backend } from '../runtime/backend';
 import { BackendChoice, BACKEND_CHOICES, openBackend } from '../runtime/ort-backend';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { loadProfile } from './profile';
 import { SimBackend } from './sim-backend';
 

@@ -29,7 +29,7 @@ import { loadModel } from '../onnx/load';
 import { resolveShapesStatic } from '../shapes';
 import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from '../runtime/backend';
 import { VirtualClock } from '../core/clock';
-import { tensorBytes } from '../schedule/deployment';
+import { tensorBytes } from '../runtime/backend';
 import { SimDevice } from './device';
 import { LaneTensor, SimLanes } from './lanes';
 import { graphWork, OpWork } from './op-work';

@@ -1,6 +1,6 @@
 /** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
 import * as path from 'node:path';
-import { findRepoRoot } from '../../zoo';
+import { findRepoRoot } from '../../core/paths';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
 import { openAnyBackend } from '../../sim/open';

@@ -6,7 +6,7 @@
  * `quilt sim profiles [--json]`: the device profiles in datasets/devices.
  */
 import * as path from 'node:path';
-import { findRepoRoot } from '../../zoo';
+import { findRepoRoot } from '../../core/paths';
 import { QuiltError } from '../../core/errors';
 import { openBackend } from '../../runtime/ort-backend';
 import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
