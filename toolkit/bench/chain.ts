@@ -50,7 +50,8 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
       const whole = await backend.load(readFileSync(file));
       // Cut tensors stay in the lane (the pool on), as the scheduler runs quilt and layer-level.
       const quilt = await loadChain(backend, build(quiltPlan), true);
-      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan), true));
+      const layerModels = build(layerPlan);
+      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, layerModels, true));
       const runWhole = () => whole.run(feeds);
       const runQuilt = () => runChain(quilt, feeds);
       try {
@@ -67,7 +68,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
         // The lane's layer sessions go before the in-process ones come (the section's peak memory stays as it was).
         await (layer as LoadedChain).dispose();
         progress(`chain: ${name}: the same layer chain in this process (the floor), 1 warm-up + ${layerRuns} runs`);
-        const floor = await inProcessChain(layer.models, os.cpus().length);
+        const floor = await inProcessChain(layerModels, os.cpus().length);
         const floorMs = await medianMs(() => floor.run(feeds as Record<string, ort.Tensor>), layerRuns, 1);
         await floor.dispose();
         const w = median(wholeMs);

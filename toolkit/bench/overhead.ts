@@ -16,7 +16,7 @@ import { writeModel } from '../onnx/write';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { cpuSessionOptions } from '../runtime/cpu-session-options';
 import { Session, TensorHandle } from '../runtime/backend';
-import { TaskModel } from '../partition/build';
+import { OnnxTaskModel } from '../partition/build';
 import { Row, median, nowMs, round } from './report';
 
 function identity(elements: number): Uint8Array {
@@ -92,7 +92,7 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
  * The floor of a one-operator-per-task design: the same task models run one after the other in this process
  * (plain onnxruntime sessions, no lanes, no messages, tensors handed on as they are).
  */
-export async function inProcessChain(models: readonly TaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
+export async function inProcessChain(models: readonly OnnxTaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
   const sessions: ort.InferenceSession[] = [];
   for (const m of models) {
     sessions.push(await ort.InferenceSession.create(m.bytes, cpuSessionOptions(threads)));

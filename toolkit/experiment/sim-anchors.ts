@@ -9,8 +9,8 @@
 import { fileOrder } from '../graph/order';
 import { propose } from '../partition/propose';
 import { DeviceProfile } from '../sim/profile';
-import { factsOfSpec, taskCost } from '../sim/sim-backend';
-import { buildSimTasks, decodeSimTask } from '../sim/task-model';
+import { factsOfSpec, taskCost } from '../sim/task-cost';
+import { buildSimTasks, simTaskOf } from '../sim/task-model';
 import { copyMs } from '../sim/copy-engine';
 import { openModel } from './model-source';
 
@@ -46,7 +46,7 @@ interface ModelFigures { aloneMs: number; uploadMs: number }
 async function figures(ref: string, profile: DeviceProfile, options: { batch: number; seq?: number }): Promise<ModelFigures> {
   const model = await openModel(ref, options);
   const plan = propose(model.graph, fileOrder(model.graph), { granularity: 'model' });
-  const spec = decodeSimTask(buildSimTasks(plan)[0].bytes)!;
+  const spec = simTaskOf(buildSimTasks(plan)[0]);
   const cost = taskCost(factsOfSpec(spec), profile);
   const bytesOf = (ts: typeof spec.inputs) => ts.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * (t.type === 'int64' ? 8 : 4), 0);
   const up = profile.h2d ? { bytesPerS: profile.h2d.bytesPerS.value, latencyMs: profile.h2d.latencyMs.value } : undefined;

@@ -35,7 +35,7 @@ import { tensorBytes } from '../runtime/backend';
 import { CpuBackend } from '../runtime/cpu-backend';
 import { randomFeeds } from '../runtime/feeds';
 import { DeviceProfile, Sourced } from '../sim/profile';
-import { factsOfGraph } from '../sim/sim-backend';
+import { factsOfGraph } from '../sim/task-cost';
 import { opsTimeMs } from '../sim/roofline';
 import { loadWorkload, openMixModel } from './workspace';
 import { fileOrder } from '../graph/order';
@@ -200,7 +200,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     const chain = await loadChain(backend, build(plan), true);
     const tChain = await timeChain(chain, m.feeds, repeats);
     await chain.dispose();
-    const wholeFacts = factsOfGraph(m.graph);
+    const wholeFacts = factsOfGraph(m.graph, m.name);
     const inputBytes = (vs: readonly number[]) => vs.filter((v) => m.graph.inputs.includes(v)).reduce((a, v) => a + m.graph.values[v].bytes, 0);
     const bytes = plan.tasks.reduce((a, t) => a + [...t.inputs, ...t.outputs].reduce((b, v) => b + m.graph.values[v].bytes, 0), 0) - wholeFacts.boundaryBytes;
     const copies = copyMs(plan.tasks.reduce((a, t) => a + inputBytes(t.inputs), 0) - inputBytes(m.graph.inputs));
@@ -218,7 +218,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   const factors: Record<string, Sourced> = {};
   const params = { peakFlopsPerS: flops, memoryBytesPerS: bandwidth, kernelLaunchMs: launch };
   for (const m of models) {
-    const facts = factsOfGraph(m.graph);
+    const facts = factsOfGraph(m.graph, m.name);
     const predicted = opsTimeMs(facts.ops, params);
     const inputMs = copyMs(Object.values(m.feeds).reduce((sum, t) => sum + tensorBytes(t), 0));
     const edgeMs = (facts.boundaryBytes / boundaryRate) * 1000;

@@ -7,9 +7,11 @@
 import type { Clock } from '../core/clock';
 import { elementBytesOf } from '../core/dtype';
 import type { PartitionPlan } from '../partition/plan';
-import type { TaskModel } from '../partition/build';
+import type { LoadableModel, TaskModel } from '../partition/build';
+import { QuiltError } from '../core/errors';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
-export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake' | `sim:${string}`;
+/** A backend's name as the command line gives it: 'cpu', 'webgpu', 'cuda', 'sim:<profile>' (what it is: see `simulated`). */
+export type BackendName = string;
 
 /** The part of a tensor every backend's handle has. */
 export interface TensorHandle {
@@ -59,7 +61,8 @@ export interface Backend {
   readonly concurrency: number;
   /** The one tensor factory: a host tensor of `type` ('float32', 'int64', ...) that this backend's sessions accept. */
   tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle;
-  load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+  /** Loads an ONNX model's bytes, or (a simulated backend only) a simulated task. */
+  load(model: LoadableModel, options?: SessionOptions): Promise<Session>;
   /**
    * The models it loads for a plan's tasks, where they are not the plan's ONNX task models (a simulator reads
    * task descriptions: no weights to copy). Absent: the caller builds ONNX task models.
@@ -78,4 +81,10 @@ export interface Backend {
   runtimeMemory?(): Promise<RuntimeMemoryModel>;
   /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
   close?(): Promise<void>;
+}
+
+/** The ONNX bytes of a model to load, for a backend that runs ONNX (`backend` names it in the error). */
+export function onnxBytes(model: LoadableModel, backend: string): Uint8Array {
+  if (model instanceof Uint8Array) return model;
+  throw new QuiltError(`backend '${backend}' runs ONNX models; task ${model.task} of '${model.model}' is a simulated task (open a sim:<profile> backend for it)`);
 }

@@ -20,7 +20,8 @@
  */
 import * as os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, onnxBytes } from './backend';
+import type { LoadableModel } from '../partition/build';
 import { Lane } from './lane';
 import { LaneHome, LaneTensor } from './lane-tensor';
 import { ortTensor } from './ort-tensor';
@@ -123,7 +124,8 @@ export class CpuBackend implements Backend, LaneHome {
     return calibratedCpuRuntimeMemory({ threads: this.threads });
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(toLoad: LoadableModel, options: SessionOptions = {}): Promise<Session> {
+    const model = onnxBytes(toLoad, 'cpu');
     const sessionId = this.nextSession++;
     const replies = await Promise.all(this.ensureLanes().map((lane) => lane.request({
       kind: 'load', sessionId, bytes: model, threads: this.threads,

@@ -8,7 +8,8 @@
  * Costs can also be declared per model on the backend (`declareCost`), and faults injected per model task
  * (`failOn`), so a test can build its models once and vary costs and faults.
  */
-import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, onnxBytes } from './backend';
+import type { LoadableModel } from '../partition/build';
 
 export interface FakeTensorSpec {
   readonly name: string;
@@ -86,7 +87,8 @@ export class FakeBackend implements Backend {
     this.faults.set(`${model}#${task}`, run);
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(loaded: LoadableModel, options: SessionOptions = {}): Promise<Session> {
+    const model = onnxBytes(loaded, 'fake');
     const spec = decodeFakeModel(model);
     this.openSessions++;
     return new FakeSession(spec, this, options.outputsOnDevice ?? false);

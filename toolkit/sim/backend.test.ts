@@ -37,8 +37,8 @@ test('sim backend: an ONNX task model and its sim description cost the same', as
   const graph = resolveShapesStatic(tinyNet());
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile(), 'test.json');
-  const fromOnnx = backend.costOf(writeModel(tinyNet('tiny.task0')));
-  const fromSpec = backend.costOf(buildSimTasks(plan)[0].bytes);
+  const fromOnnx = backend.costOf(writeModel(tinyNet('tiny')));
+  const fromSpec = backend.costOf(buildSimTasks(plan)[0]);
   // 3 kernels at 0.01 ms; Conv 1728 FLOPs at 1 TFLOP/s, Relu 384 bytes and MatMul 1172 bytes at 1 TB/s.
   const expected = 0.03 + (1728 + 384 + 1172) * 1e-9;
   assert.ok(Math.abs(fromOnnx.deviceMs - expected) < 1e-12, `${fromOnnx.deviceMs}`);
@@ -52,7 +52,7 @@ test('sim backend: a run is inputs up, host overhead, device work, outputs down;
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile(), 'test.json');
   const clock = backend.startRun();
-  const bytes = buildSimTasks(plan)[0].bytes;
+  const bytes = buildSimTasks(plan)[0];
   const session = await backend.load(bytes);
   const upload = (4 * (54 + 240) + 16) / 1e6; // weights at 1 GB/s, in ms
   assert.ok(Math.abs(clock.now() - upload) < 1e-12);
@@ -78,7 +78,7 @@ test('sim backend: task boundaries cost their bytes at taskBoundaryBytesPerS; no
   const boundary = [128 + 192, 192 + 192, 192 + 20];
   assert.equal(tasks.length, boundary.length);
   tasks.forEach((t, i) => {
-    const extra = priced.costOf(t.bytes).deviceMs - plain.costOf(t.bytes).deviceMs;
+    const extra = priced.costOf(t).deviceMs - plain.costOf(t).deviceMs;
     assert.ok(Math.abs(extra - boundary[i] / 1e3) < 1e-12, `task ${i}: ${extra} ms`);
   });
 });
@@ -88,7 +88,7 @@ test('sim backend: on a device without memory, kept outputs stay where the backe
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile({ hasDeviceMemory: false, d2h: undefined }), 'test.json');
   const clock = backend.startRun();
-  const bytes = buildSimTasks(plan)[0].bytes;
+  const bytes = buildSimTasks(plan)[0];
   const session = await backend.load(bytes, { outputsOnDevice: true });
   assert.equal(clock.now(), 0, 'no weights uploaded');
   const out = await session.run({ x: backend.tensor('float32', null, [1, 2, 4, 4]) });

@@ -1,7 +1,8 @@
 /** The simulated device: profiles, the device model's terms, the sim backend (see each file's header). */
 export { DeviceProfile, Sourced, LinkProfile, loadProfile, listProfiles, parseProfile } from './profile';
 export { withLinks, profileRows, ProfileRow } from './variant';
-export { SimBackend, taskCost } from './sim-backend';
+export { SimBackend } from './sim-backend';
+export { taskCost } from './task-cost';
 export { openSimBackend, openAnyBackend, isSimChoice } from './open';
 export { opWork, OpWork } from './op-work';
 export { opTimeMs, opsTimeMs } from './roofline';
