@@ -21,7 +21,8 @@ export { tasksFrame, profileFrame, profileRows, taskRows } from './partition/fra
 export * from './partition/plan';
 export { ZOO_MODELS, buildZooModel, zooModelFile, zooInputShapes } from './zoo';
 export { Backend, Session, BackendName } from './runtime/backend';
-export { openBackend, checkBackend, BackendChoice } from './runtime/ort-backend';
+export { checkBackend, BackendChoice } from './runtime/ort-backend';
+export { openBackend, OpenBackendOptions } from './sim/open';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
 export { LaneCrashError } from './runtime/lane';

@@ -13,9 +13,8 @@
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { CpuBackend } from '../runtime/cpu-backend';
 import { cpuSessionOptions } from '../runtime/cpu-session-options';
-import { Session, TensorHandle } from '../runtime/backend';
+import { Backend, Session, TensorHandle } from '../runtime/backend';
 import { OnnxTaskModel } from '../partition/build';
 import { Row, median, nowMs, round } from './report';
 
@@ -42,7 +41,7 @@ export interface TaskOverhead {
 }
 
 /** Measures on `backend` (one lane wanted: nothing else runs) and an in-process session with `threads` threads. */
-export async function measureTaskOverhead(backend: CpuBackend, threads: number, rounds: number): Promise<TaskOverhead> {
+export async function measureTaskOverhead(backend: Backend, threads: number, rounds: number): Promise<TaskOverhead> {
   const small = identity(1);
   const big = identity(1 << 18);
   const local = await ort.InferenceSession.create(small, cpuSessionOptions(threads));

@@ -15,7 +15,7 @@
 import { PolicyCannotStartError } from '../core/memory-errors';
 import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
-import { openBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { randomFeeds } from '../runtime/feeds';
 import { checkBudget } from '../schedule/budget';
 import { RealClock } from '../core/clock';
@@ -73,6 +73,8 @@ export interface RunModelInfo extends ModelInfo {
 export interface ExperimentResult {
   readonly workload: WorkloadSpec;
   readonly backend: string;
+  /** The device profile, when the backend was simulated. */
+  readonly simulated?: { readonly profile: string };
   readonly device: string;
   readonly budgetBytes: number;
   readonly concurrency: number;
@@ -171,7 +173,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   const models = ws.models.map((m): RunModelInfo => (quiltRan
     ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold, runtime).thresholdBytes } : m));
   return {
-    workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models,
+    workload: spec, backend: backend.name, simulated: backend.simulated, device: backend.device, budgetBytes, concurrency, models,
     rows, timeline, summaries, notRun, warm: options.warm === true,
   };
 }

@@ -7,8 +7,8 @@ import { ExperimentResult } from './run';
 import { SummaryRow } from '../core/rows';
 
 /** Metadata that marks simulated results and names the device profile. */
-function simulatedMeta(backend: string): Record<string, unknown> {
-  return backend.startsWith('sim:') ? { simulated: true, deviceProfile: backend.slice(4) } : { simulated: false };
+function simulatedMeta(result: ExperimentResult): Record<string, unknown> {
+  return result.simulated ? { simulated: true, deviceProfile: result.simulated.profile } : { simulated: false };
 }
 
 /** `base` is a path without extension: writes <base>-requests.csv, -timeline.csv, -summary.csv. */
@@ -19,7 +19,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { ...simulatedMeta(result.backend), warm: result.warm === true, concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
+    extra: { ...simulatedMeta(result), warm: result.warm === true, concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
   for (const [suffix, rows] of [['requests', result.rows], ['timeline', result.timeline], ['summary', result.summaries]] as const) {
@@ -33,7 +33,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { ...simulatedMeta(like.backend), warm: like.warm === true, concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like), warm: like.warm === true, concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }

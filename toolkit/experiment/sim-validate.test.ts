@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { openBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { SimBackend } from '../sim/sim-backend';
 import { WorkloadSpec } from '../workload';
 import { calibrateCpu } from './sim-calibrate';

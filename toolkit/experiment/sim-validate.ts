@@ -6,7 +6,6 @@
  * itself holds per session): the same plans, demands and budget, so the two runs differ in timing only.
  */
 import { Backend } from '../runtime/backend';
-import { SimBackend } from '../sim/sim-backend';
 import { POLICY_NAMES } from '../schedule/policies';
 import { WorkloadSpec } from '../workload';
 import { ExperimentResult, runWorkload, RunProgress, Workspace } from './run';
@@ -35,7 +34,8 @@ export interface ValidateOptions {
   readonly workload: string | WorkloadSpec;
   readonly budget: string | number;
   readonly real: Backend;
-  readonly sim: SimBackend;
+  /** A simulated backend (its `simulated` field set). */
+  readonly sim: Backend;
   readonly policies?: readonly string[];
   readonly requests?: number;
   readonly onProgress?: (stage: string, p: RunProgress) => void;

@@ -51,8 +51,24 @@ export interface Session {
   dispose(): Promise<void>;
 }
 
-export interface Backend {
+/** What a backend is, as results and figures name it. */
+export interface BackendIdentity {
   readonly name: BackendName;
+  /** Present on a simulated backend: the device profile whose numbers it reports (every simulated number says so). */
+  readonly simulated?: { readonly profile: string };
+}
+
+/** A name for files of a backend's results: its name, or 'sim-<profile>' for a simulated one. */
+export function backendSlug(backend: BackendIdentity): string {
+  return backend.simulated ? `sim-${backend.simulated.profile}` : backend.name;
+}
+
+/** How a backend is named in figure titles: a simulated device says so. */
+export function backendLabel(backend: BackendIdentity): string {
+  return backend.simulated ? `${backend.simulated.profile}, simulated` : backend.name;
+}
+
+export interface Backend extends BackendIdentity {
   /** A description of the device it runs on, for result metadata (e.g. 'cpu: 2 cores', 'webgpu: lavapipe'). */
   readonly device: string;
   /** Whether the device is separate from host memory (weights and inputs must be uploaded). */

@@ -1,6 +1,7 @@
 /**
  * Backends over onnxruntime-node: `cpu`, `webgpu` (Dawn on Vulkan) and `cuda` (where the CUDA provider
- * libraries sit beside onnxruntime's own library), chosen by name or with `auto`.
+ * libraries sit beside onnxruntime's own library), chosen by name or with `auto` (opened through sim/open.ts's
+ * `openBackend`, the one door that also knows the simulated backends).
  *
  * The cpu backend runs in worker-thread lanes (cpu-backend.ts); webgpu and cuda run in this process.
  * Availability is checked by opening a one-node session on the provider, because onnxruntime's own list says
@@ -109,8 +110,11 @@ function describeDevice(name: 'webgpu' | 'cuda'): string {
   return 'cuda: device 0';
 }
 
-/** Opens a backend by name; throws a QuiltError that says how to get it when it cannot run here. */
-export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBackendOptions = {}): Promise<Backend> {
+/**
+ * Opens an onnxruntime backend by name; throws a QuiltError that says how to get it when it cannot run here.
+ * Callers above the simulator open every backend through sim/open.ts's `openBackend`.
+ */
+export async function openOrtBackend(choice: BackendChoice = 'cpu', options: OrtBackendOptions = {}): Promise<Backend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')})`);
   }

@@ -3,7 +3,7 @@ export { DeviceProfile, Sourced, LinkProfile, loadProfile, listProfiles, parsePr
 export { withLinks, profileRows, ProfileRow } from './variant';
 export { SimBackend } from './sim-backend';
 export { taskCost } from './task-cost';
-export { openSimBackend, openAnyBackend, isSimChoice } from './open';
+export { openBackend, OpenBackendOptions } from './open';
 export { opWork, OpWork } from './op-work';
 export { opTimeMs, opsTimeMs } from './roofline';
 export { stretch, ProcessorSharing } from './sharing';

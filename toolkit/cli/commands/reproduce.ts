@@ -1,9 +1,10 @@
 /** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
+import { backendSlug } from '../../runtime/backend';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
-import { openAnyBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -17,12 +18,12 @@ export const reproduceCommand: Command = {
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
-    const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
-    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
+    const prefix = `${backendSlug(backend)}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),

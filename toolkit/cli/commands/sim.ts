@@ -8,12 +8,11 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
 import { QuiltError } from '../../core/errors';
-import { openBackend } from '../../runtime/ort-backend';
 import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
 import { validateSim } from '../../experiment/sim-validate';
 import { checkAnchors } from '../../experiment/sim-anchors';
 import { listProfiles, loadProfile } from '../../sim/profile';
-import { openSimBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -50,8 +49,8 @@ async function validate(argv: readonly string[]): Promise<number> {
   });
   const root = findRepoRoot();
   const json = boolFlag(args, 'json');
-  const sim = openSimBackend(`sim:${stringFlag(args, 'profile') ?? 'cpu-here'}`, root);
-  if (sim.hasDeviceMemory) throw new QuiltError(`sim validate --profile: '${sim.profile.name}' models a GPU; validation compares with real cpu runs, so it needs a profile measured here (quilt sim calibrate)`);
+  const sim = await openBackend(`sim:${stringFlag(args, 'profile') ?? 'cpu-here'}`, { repoRoot: root });
+  if (sim.hasDeviceMemory) throw new QuiltError(`sim validate --profile: '${sim.simulated?.profile}' models a GPU; validation compares with real cpu runs, so it needs a profile measured here (quilt sim calibrate)`);
   const real = await openBackend('cpu');
   const progress = terminalProgress(json);
   let current = '';
