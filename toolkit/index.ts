@@ -52,5 +52,5 @@ export { parseBytes, formatBytes } from './core/units';
 export * as plot from './plot';
 export * as notebook from './notebook';
 export * as sim from './sim';
-export { checkAnchors } from './experiment/sim-anchors';
-export { validateSim, compareRuns } from './experiment/sim-validate';
+export { checkAnchors } from './experiment/calibration/anchors';
+export { validateSim, compareRuns } from './experiment/calibration/validate';

@@ -68,6 +68,22 @@ test('sim backend: a run is inputs up, host overhead, device work, outputs down;
   assert.ok(Math.abs(clock.now() - t1 - (expected - 20 / 1e6)) < 1e-12);
 });
 
+test('sim backend: one request alone is its weights up on load, then inputs up, host overhead, device work, outputs down', async () => {
+  const graph = resolveShapesStatic(tinyNet());
+  const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
+  const backend = new SimBackend(testProfile(), 'test.json');
+  const task = buildSimTasks(plan)[0];
+  const { uploadMs, runMs } = await backend.alone(task);
+  assert.ok(Math.abs(uploadMs - (4 * (54 + 240) + 16) / 1e6) < 1e-12, `${uploadMs}`);
+  const expected = 128 / 1e6 + 0.1 + backend.costOf(task).deviceMs + 20 / 1e6;
+  assert.ok(Math.abs(runMs - expected) < 1e-12, `${runMs} vs ${expected}`);
+  // A device without memory of its own uploads nothing; without a d2h link its outputs cost no copy back.
+  const host = new SimBackend(testProfile({ hasDeviceMemory: false, d2h: undefined }), 'test.json');
+  const onHost = await host.alone(task);
+  assert.equal(onHost.uploadMs, 0);
+  assert.ok(Math.abs(onHost.runMs - (expected - 20 / 1e6)) < 1e-12, `${onHost.runMs}`);
+});
+
 test('sim backend: task boundaries cost their bytes at taskBoundaryBytesPerS; no rate, no cost', () => {
   const graph = resolveShapesStatic(tinyNet());
   const plan = propose(graph, fileOrder(graph), { granularity: 'layer' });

@@ -31,6 +31,8 @@ function openSimBackend(choice: string, repoRoot: string): SimBackend {
  * Opens a backend by its command-line name: cpu, webgpu, cuda, auto, or sim:<profile>. A name that is none of
  * these, or a backend that cannot run here, is a QuiltError that says what to choose or how to get it.
  */
+export async function openBackend(choice: `sim:${string}`, options?: OpenBackendOptions): Promise<SimBackend>;
+export async function openBackend(choice?: string, options?: OpenBackendOptions): Promise<Backend>;
 export async function openBackend(choice = 'cpu', options: OpenBackendOptions = {}): Promise<Backend> {
   if (choice.startsWith(SIM_PREFIX)) return openSimBackend(choice, options.repoRoot ?? findRepoRoot());
   if (!BACKEND_CHOICES.includes(choice as BackendChoice)) {

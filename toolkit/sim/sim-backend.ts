@@ -113,6 +113,25 @@ export class SimBackend implements Backend {
     return new SimSession(this, cost, options.outputsOnDevice ?? false);
   }
 
+  /**
+   * One request of `model` alone on an idle device, ms, as this backend runs it: `uploadMs` loads the model (its
+   * weights up, on a device with memory of its own), `runMs` runs it once with every input in host memory (inputs
+   * up, run overhead, device time, outputs down). It starts a fresh run (`startRun`): not for use during a schedule.
+   */
+  async alone(model: LoadableModel): Promise<{ readonly uploadMs: number; readonly runMs: number }> {
+    const clock = this.startRun();
+    const t0 = clock.now();
+    const session = await this.load(model);
+    const uploadMs = clock.now() - t0;
+    const feeds = Object.fromEntries(this.costOf(model).inputs.map((t) => [t.name, this.tensor(t.type, null, t.dims)]));
+    const t1 = clock.now();
+    await session.run(feeds);
+    const runMs = clock.now() - t1;
+    await session.dispose();
+    this.startRun();
+    return { uploadMs, runMs };
+  }
+
   /** @internal the device of the run in progress */
   get active(): SimDevice {
     return this.sim;

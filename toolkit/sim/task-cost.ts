@@ -31,6 +31,7 @@ export interface TaskFacts {
   readonly computeType: string;
   readonly weightBytes: number;
   readonly inputNames: readonly string[];
+  readonly inputs: readonly { name: string; dims: number[]; type: string }[];
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
   /** Bytes of the task's inputs and outputs (activations that enter and leave its session). */
   readonly boundaryBytes: number;
@@ -52,13 +53,15 @@ export interface TaskCost extends TaskFacts {
 export function factsOfGraph(graph: ShapedGraph, model: string): TaskFacts {
   let weightBytes = 0;
   for (const v of graph.values) if (v.kind === 'weight') weightBytes += v.bytes;
+  const tensorOf = (i: number) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype });
   return {
     model,
     ops: graphWork(graph),
     computeType: graph.values.find((v) => v.kind === 'weight' && v.dtype.startsWith('float'))?.dtype ?? 'float32',
     weightBytes,
     inputNames: graph.inputs.map((i) => graph.values[i].name),
-    outputs: graph.outputs.map((i) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype })),
+    inputs: graph.inputs.map(tensorOf),
+    outputs: graph.outputs.map(tensorOf),
     boundaryBytes: [...graph.inputs, ...graph.outputs].reduce((s, i) => s + graph.values[i].bytes, 0),
   };
 }

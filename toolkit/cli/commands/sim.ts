@@ -8,9 +8,9 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
 import { QuiltError } from '../../core/errors';
-import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
-import { validateSim } from '../../experiment/sim-validate';
-import { checkAnchors } from '../../experiment/sim-anchors';
+import { calibrateCpu, writeProfile } from '../../experiment/calibration/calibrate';
+import { validateSim } from '../../experiment/calibration/validate';
+import { checkAnchors } from '../../experiment/calibration/anchors';
 import { listProfiles, loadProfile } from '../../sim/profile';
 import { openBackend } from '../../sim/open';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
@@ -81,7 +81,7 @@ async function anchors(argv: readonly string[]): Promise<number> {
   const args = parseCommandArgs('sim anchors', argv, { profile: { type: 'string', multiple: true } });
   const root = findRepoRoot();
   const names = (args.values.profile as string[] | undefined) ?? ['h100', 'a100', 'v100'];
-  const checks = await checkAnchors(names.map((n) => loadProfile(n, root).profile));
+  const checks = await checkAnchors(await Promise.all(names.map((n) => openBackend(`sim:${n}`, { repoRoot: root }))));
   if (boolFlag(args, 'json')) { printJson({ simulated: true, checks }); return 0; }
   process.stdout.write(`${formatTable(checks.flatMap((c) => (c.published.length ? c.published : [undefined]).map((p) => ({
     profile: c.profile, what: c.what, simMs: Number(c.simMs.toFixed(3)), publishedMs: p?.ms ?? '', ratio: p ? Number(p.ratio.toFixed(2)) : '', regime: p?.regime ?? '',

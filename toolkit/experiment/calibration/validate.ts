@@ -5,10 +5,10 @@
  * Both runs share one workspace, opened with the real backend's runtime memory terms (on cpu, what onnxruntime
  * itself holds per session): the same plans, demands and budget, so the two runs differ in timing only.
  */
-import { Backend } from '../runtime/backend';
-import { POLICY_NAMES } from '../schedule/policies';
-import { WorkloadSpec } from '../workload';
-import { ExperimentResult, runWorkload, RunProgress, Workspace } from './run';
+import { Backend } from '../../runtime/backend';
+import { POLICY_NAMES } from '../../schedule/policies';
+import { WorkloadSpec } from '../../workload';
+import { ExperimentResult, runWorkload, RunProgress, Workspace } from '../run';
 
 export interface PolicyValidation {
   readonly realMeanMs: number;

@@ -26,22 +26,22 @@
  * Every number's source says "measured here, <date>" and what was measured.
  */
 import * as fs from 'node:fs';
-import { GraphBuilder } from '../graph/builder';
-import { writeModel } from '../onnx/write';
-import { Backend, Session, TensorHandle, tensorBytes } from '../runtime/backend';
-import { ShapedGraph, elementCount } from '../graph/graph';
-import { randomFeeds } from '../runtime/feeds';
-import { DeviceProfile, Sourced } from '../sim/profile';
-import { factsOfGraph } from '../sim/task-cost';
-import { opsTimeMs } from '../sim/roofline';
-import { loadWorkload, openMixModel } from './workspace';
-import { fileOrder } from '../graph/order';
-import { propose } from '../partition/propose';
-import { build } from '../partition/build';
-import { LoadedChain, loadChain, runChain } from '../runtime/chain';
-import { writeFileAtomic } from '../core/atomic-write';
-import { median } from '../core/median';
-import { WorkloadSpec } from '../workload';
+import { GraphBuilder } from '../../graph/builder';
+import { writeModel } from '../../onnx/write';
+import { Backend, Session, TensorHandle, tensorBytes } from '../../runtime/backend';
+import { ShapedGraph, elementCount } from '../../graph/graph';
+import { randomFeeds } from '../../runtime/feeds';
+import { DeviceProfile, Sourced } from '../../sim/profile';
+import { factsOfGraph } from '../../sim/task-cost';
+import { opsTimeMs } from '../../sim/roofline';
+import { loadWorkload, openMixModel } from '../workspace';
+import { fileOrder } from '../../graph/order';
+import { propose } from '../../partition/propose';
+import { build } from '../../partition/build';
+import { LoadedChain, loadChain, runChain } from '../../runtime/chain';
+import { writeFileAtomic } from '../../core/atomic-write';
+import { median } from '../../core/median';
+import { WorkloadSpec } from '../../workload';
 import { parallelRatio } from './parallel-check';
 
 export interface CalibrateOptions {
