@@ -49,6 +49,8 @@ export { writeResults, readResults, readRequestResults, readTimelineResults, rea
 export { QuiltError } from './core/errors';
 export { BudgetTooSmallError, PolicyCannotStartError } from './core/memory-errors';
 export { parseBytes, formatBytes } from './core/units';
+export { percentile } from './core/percentile';
+export { median } from './core/median';
 export * as plot from './plot';
 export * as notebook from './notebook';
 export * as sim from './sim';

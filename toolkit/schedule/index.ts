@@ -8,5 +8,6 @@ export { POLICY_NAMES, PolicyName, createPolicy, isPolicyName } from './policies
 export {
   ClosedLoop, Feeds, ScheduleOptions, ScheduleResult, ScheduledRequest, checkScheduleInputs, runSchedule,
 } from './scheduler';
-export { SummaryLabels, percentile, summarize } from './summary';
+export { SummaryLabels, summarize } from './summary';
+export { percentile } from '../core/percentile';
 export { FakeLayer, FakeModel, fakeDeployment, fakeInputs, groupLayers, randomFakeModel } from './fake-deployments';
