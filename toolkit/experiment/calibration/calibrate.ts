@@ -79,7 +79,7 @@ async function timeRuns(session: Session, feeds: Readonly<Record<string, TensorH
 }
 
 function zeros(dims: number[]) {
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = elementCount(dims);
   return { dtype: 'float32' as const, dims, bytes: new Uint8Array(n * 4) };
 }
 
