@@ -9,7 +9,7 @@
  * Cut tensors are the outputs of each task's last layer; the pool holds two consecutive cuts at most.
  */
 import { Granularity } from '../partition/plan';
-import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend';
+import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend.test-helper';
 import { TensorHandle } from '../runtime/backend';
 import { Rng } from '../core/prng';
 import { DeployedTask, Deployment } from './deployment';
