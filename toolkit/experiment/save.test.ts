@@ -16,7 +16,7 @@ function result(simulated?: { profile: string }): ExperimentResult {
 test('saved results say whether they are simulated, and on which profile, from the backend\'s own description', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-save-'));
   try {
-    const meta = (files: string[]) => JSON.parse(fs.readFileSync(files.find((f) => f.endsWith('-summary.csv.json')) ?? files[files.length - 1], 'utf8'));
+    const meta = (files: string[]) => JSON.parse(fs.readFileSync(files.find((f) => f.endsWith('-summary.csv.meta.json'))!, 'utf8'));
     const sim = meta(saveExperimentCsv(result({ profile: 'h100' }), path.join(dir, 'sim')));
     assert.equal(sim.simulated, true);
     assert.equal(sim.deviceProfile, 'h100');
