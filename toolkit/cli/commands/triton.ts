@@ -1,9 +1,9 @@
 /**
  * `quilt export triton --workload <file> --budget <b> [--backend <b>] [--threshold <t>] [--unit-mib N] [--force]
- *  --out <dir> [--json]` (experiment/triton/export.ts), and `quilt verify --triton <dir> [--tolerance x] [--json]`
+ *  --out <dir> [--figure x.svg] [--json]` (experiment/triton/export.ts; --figure draws the ensembles and their units,
+ *  plot/triton-ensemble.ts), and `quilt verify --triton <dir> [--tolerance x] [--json]`
  * (experiment/triton/verify.ts; exit 0 only when every ensemble is within its tolerance).
  */
-import * as path from 'node:path';
 import { QuiltError } from '../../core/errors';
 import { formatBytes } from '../../core/units';
 import { openBackend } from '../../runtime/ort-backend';
@@ -11,11 +11,13 @@ import { openAnyBackend } from '../../sim/open';
 import { exportTriton } from '../../experiment/triton/export';
 import { InstanceKind } from '../../experiment/triton/config';
 import { verifyTritonRepository } from '../../experiment/triton/verify';
+import { writeFileAtomic } from '../../core/atomic-write';
+import { tritonEnsembleSvg } from '../../plot/triton-ensemble';
 import { ParsedArgs, boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { Command } from './index';
 
-const USAGE = 'quilt export triton --workload datasets/workloads/quick.json --budget 60% [--backend cpu] [--threshold 50%] [--unit-mib 1] [--force] --out triton-repo';
+const USAGE = 'quilt export triton --workload datasets/workloads/quick.json --budget 60% [--backend cpu] [--threshold 50%] [--unit-mib 1] [--force] --out triton-repo [--figure x.svg]';
 
 /** The backend's runtime memory model (for the demands) and the kind of instance Triton should run its tasks on. */
 async function backendFacts(name: string) {
@@ -33,7 +35,7 @@ export const exportCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs('export', argv, {
       workload: { type: 'string' }, budget: { type: 'string' }, backend: { type: 'string' }, threshold: { type: 'string' },
-      'unit-mib': { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' },
+      'unit-mib': { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' }, figure: { type: 'string' },
     });
     const target = args.positionals[0];
     if (target !== 'triton') throw new QuiltError(`export: ${target === undefined ? 'missing the target' : `unknown target '${target}'`} (only triton; usage: ${USAGE})`);
@@ -44,15 +46,18 @@ export const exportCommand: Command = {
     if (budget === undefined) throw new QuiltError(`missing --budget (usage: ${USAGE})`);
     if (out === undefined) throw new QuiltError(`missing --out (usage: ${USAGE})`);
     const backend = await backendFacts(stringFlag(args, 'backend') ?? 'cpu');
+    const unitMiB = intFlag(args, 'unit-mib', 1);
     const result = await exportTriton({
       workload, budget, out, threshold: stringFlag(args, 'threshold'), backend: backend.name, runtime: backend.runtime, kind: backend.kind,
-      unitMiB: intFlag(args, 'unit-mib', 1), force: boolFlag(args, 'force'),
+      unitMiB, force: boolFlag(args, 'force'),
     });
+    const figure = stringFlag(args, 'figure');
+    if (figure !== undefined) writeFileAtomic(figure, tritonEnsembleSvg(result, unitMiB));
     if (boolFlag(args, 'json')) {
       printJson({ repository: result.repository, models: result.models, serve: result.serve });
       return 0;
     }
-    process.stdout.write(`wrote ${path.relative('.', result.repository) || '.'}: ${result.models.length} ensembles,`
+    process.stdout.write(`wrote ${out}: ${result.models.length} ensembles,`
       + ` ${result.models.reduce((s, m) => s + m.tasks.length, 0)} task models; budget ${formatBytes(result.budgetBytes)} = ${result.units} units of ${result.resource}\n`);
     process.stdout.write(`${formatTable(result.models.map((m) => ({
       ensemble: m.ensemble, model: m.model, tasks: m.tasks.length, units: m.tasks.map((t) => t.count).join(' '),
@@ -64,7 +69,7 @@ export const exportCommand: Command = {
 
 /** `quilt verify --triton <dir>`: called by the verify command when --triton is given. */
 export async function verifyTritonCommand(args: ParsedArgs, dir: string, tolerance: number | undefined): Promise<number> {
-  const backend = await openBackend('cpu');
+  const backend = await openBackend('cpu', { lanes: 1 }); // one step at a time: one lane holds each session once
   try {
     const checks = await verifyTritonRepository(dir, backend, { tolerance });
     if (boolFlag(args, 'json')) {
