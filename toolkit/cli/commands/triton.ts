@@ -10,6 +10,7 @@ import { openBackend } from '../../runtime/ort-backend';
 import { openAnyBackend } from '../../sim/open';
 import { exportTriton } from '../../experiment/triton/export';
 import { InstanceKind } from '../../experiment/triton/config';
+import { checkOutFolder } from '../../experiment/triton/repository-folder';
 import { verifyTritonRepository } from '../../experiment/triton/verify';
 import { writeFileAtomic } from '../../core/atomic-write';
 import { tritonEnsembleSvg } from '../../plot/triton-ensemble';
@@ -45,6 +46,7 @@ export const exportCommand: Command = {
     if (workload === undefined) throw new QuiltError(`missing --workload (usage: ${USAGE})`);
     if (budget === undefined) throw new QuiltError(`missing --budget (usage: ${USAGE})`);
     if (out === undefined) throw new QuiltError(`missing --out (usage: ${USAGE})`);
+    checkOutFolder(out, boolFlag(args, 'force')); // before the backend's calibration, which may take a while
     const backend = await backendFacts(stringFlag(args, 'backend') ?? 'cpu');
     const unitMiB = intFlag(args, 'unit-mib', 1);
     const result = await exportTriton({

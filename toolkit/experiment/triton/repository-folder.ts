@@ -49,7 +49,12 @@ export async function writeFolderAtomic(out: string, force: boolean, fill: (fold
     if (fs.existsSync(target)) {
       const old = `${temp}.old`;
       fs.renameSync(target, old);
-      fs.renameSync(temp, target);
+      try {
+        fs.renameSync(temp, target);
+      } catch (error) {
+        fs.renameSync(old, target); // put the old folder back
+        throw error;
+      }
       fs.rmSync(old, { recursive: true, force: true });
     } else {
       fs.renameSync(temp, target);
