@@ -34,6 +34,8 @@ export { openModel, OpenedModel, ModelOptions } from './experiment/model-source'
 export { profileModel, ProfileSummary } from './experiment/profile';
 export { openAndPartition, partitionModel, describePartition, writePartition } from './experiment/partition';
 export { verifyPlan, Verification } from './experiment/verify';
+export { exportTriton, TritonExport, TritonExportOptions, ExportedModel, ExportedTask } from './experiment/triton/export';
+export { verifyTritonRepository, TritonModelCheck } from './experiment/triton/verify';
 export { measurePlanMemory, calibrateSessionBytes, memoryTruthRows, MemoryTruth, TaskMemory, MemoryTruthRow } from './experiment/measure-memory';
 export { RuntimeMemoryModel, LIVENESS_ONLY } from './memory/runtime-memory';
 export { cpuRuntimeMemory, calibratedCpuRuntimeMemory } from './runtime/cpu-memory-model';

@@ -38,11 +38,15 @@ export const DTYPE_TOLERANCE: Readonly<Partial<Record<DType, number>>> = {
 /** The default tolerance for a plan, and the dtype it comes from. */
 export function planTolerance(plan: PartitionPlan): { tolerance: number; dtype: DType } {
   const g = plan.graph;
-  const values = [...plan.cuts.map((c) => c.value), ...g.outputs];
+  return dtypesTolerance([...plan.cuts.map((c) => c.value), ...g.outputs].map((v) => g.values[v].dtype));
+}
+
+/** The default tolerance for cut tensors and outputs of these dtypes: the largest of theirs (see the header). */
+export function dtypesTolerance(dtypes: Iterable<DType>): { tolerance: number; dtype: DType } {
   let best = { tolerance: DEFAULT_TOLERANCE, dtype: 'float32' as DType };
-  for (const v of values) {
-    const t = DTYPE_TOLERANCE[g.values[v].dtype] ?? DEFAULT_TOLERANCE;
-    if (t > best.tolerance) best = { tolerance: t, dtype: g.values[v].dtype };
+  for (const dtype of dtypes) {
+    const t = DTYPE_TOLERANCE[dtype] ?? DEFAULT_TOLERANCE;
+    if (t > best.tolerance) best = { tolerance: t, dtype };
   }
   return best;
 }

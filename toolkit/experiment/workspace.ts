@@ -11,7 +11,7 @@
  */
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
-import { build, TaskModel } from '../partition/build';
+import { build, OnnxTaskModel } from '../partition/build';
 import { Granularity, PartitionPlan } from '../partition/plan';
 import { propose } from '../partition/propose';
 import { RuntimeMemoryModel } from '../memory/runtime-memory';
@@ -59,7 +59,7 @@ export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
 
 export class Workspace {
   private readonly plans = new Map<string, PartitionPlan>();
-  private readonly built = new Map<PartitionPlan, TaskModel[]>();
+  private readonly built = new Map<PartitionPlan, OnnxTaskModel[]>();
 
   private constructor(
     readonly spec: WorkloadSpec,
@@ -116,7 +116,7 @@ export class Workspace {
   }
 
   /** The task models of a plan: built now, or kept from an earlier run when the workspace keeps them. */
-  taskModels(plan: PartitionPlan): TaskModel[] {
+  taskModels(plan: PartitionPlan): OnnxTaskModel[] {
     const kept = this.built.get(plan);
     if (kept !== undefined) return kept;
     const models = build(plan);

@@ -1,7 +1,8 @@
 /**
  * `quilt partition <model> --threshold <t> [--granularity quilt|layer|model] [--order file|reduced] [--backend b] [--out dir] [--json]`
  * and `quilt verify <model> --threshold <t> [--granularity ...] [--order ...] [--tolerance x] [--json]` (exit 0 only
- * within the tolerance: by default the one the dtypes of the cut tensors and outputs call for, see verify.ts).
+ * within the tolerance: by default the one the dtypes of the cut tensors and outputs call for, see verify.ts);
+ * `quilt verify --triton <dir>` checks an exported Triton repository instead (cli/commands/triton.ts).
  * `--order reduced` cuts the peak-reducing order (beyond the paper) instead of the file's. Demands are those of the
  * backend the plan is for (default cpu): its runtime memory (`Backend.runtimeMemory`) is in every demand, as in the
  * ledger, the thresholds and the scheduler of `quilt run` on that backend.
@@ -15,6 +16,7 @@ import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { MODEL_FLAGS, modelOptions } from './model-flags';
+import { verifyTritonCommand } from './triton';
 import { Command } from './index';
 
 const FLAGS = {
@@ -78,9 +80,11 @@ function toleranceFlag(text: string | undefined): number | undefined {
 export const verifyCommand: Command = {
   summary: 'run the whole model and its chained tasks on the CPU and compare their outputs',
   async run(argv) {
-    const args = parseCommandArgs('verify', argv, { ...FLAGS, tolerance: { type: 'string' } });
-    const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model] [--tolerance 1e-3]');
+    const args = parseCommandArgs('verify', argv, { ...FLAGS, tolerance: { type: 'string' }, triton: { type: 'string' } });
     const tolerance = toleranceFlag(stringFlag(args, 'tolerance'));
+    const triton = stringFlag(args, 'triton');
+    if (triton !== undefined) return verifyTritonCommand(args, triton, tolerance);
+    const ref = requirePositional(args, 0, 'a model', 'quilt verify <model> --threshold 50% [--granularity quilt|layer|model] [--tolerance 1e-3] | quilt verify --triton <dir>');
     const req = await request(args);
     const { plan } = await openAndPartition(ref, req);
     const cpu = await openBackend('cpu');
