@@ -5,7 +5,8 @@
  * (2) the main run: all five policies at a budget where the models do not all fit at their peaks (60% of the
  * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
  * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
- * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) result CSVs written. The figures
+ * model at its peak (100%); (4) the floor: quilt with no memory limit; each stage's CSVs are written as soon as it
+ * ends, so a run stopped part way (the GPU kit's time cap) keeps the stages it finished. The figures
  * are the caller's (plot/save.ts `saveReproduceFigures` draws them from what this returns).
  * Every number is measured on real executions in this run; ratios are of mean latencies.
  */
@@ -96,10 +97,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     budget = needed;
   }
   const main = await run('main', mainPolicies, budget);
+  const files = saveExperimentCsv(main, path.join(options.outDir, `${options.prefix}`), { stage: 'main' });
   const sumOfPeaks = workspace.sumOfPeaksBytes;
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
   const fits = await run('fits', ['quilt', 'triton-style'], Math.max(workspace.budgetBytes('100%'), main.budgetBytes));
+  files.push(...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }));
   const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
+  files.push(...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }));
   const sweep: SummaryRow[] = [];
   const sweepPolicies = ['quilt', 'model-level'];
   for (const budgetText of options.sweepBudgets ?? []) {
@@ -124,11 +128,6 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     if (isManagedPolicy(p) && n.oom > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
   }
 
-  const files = [
-    ...saveExperimentCsv(main, path.join(options.outDir, `${options.prefix}`), { stage: 'main' }),
-    ...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }),
-    ...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }),
-  ];
   if (sweep.length > 0) {
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
   }

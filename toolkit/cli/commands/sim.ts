@@ -1,5 +1,6 @@
 /**
- * `quilt sim calibrate --backend cpu [--workload f] [--out file] [--json]`: measures this machine into a profile.
+ * `quilt sim calibrate --backend cpu|webgpu|cuda [--workload f] [--repeats N] [--name n] [--device-name d] [--out file] [--json]`:
+ *   measures a real backend (this machine's cpu lanes, or a GPU) into a profile.
  * `quilt sim validate [--workload f] [--profile cpu-here] [--budget 60%] [--requests N] [--json]`: real cpu runs
  *   against simulated ones, per policy.
  * `quilt sim anchors [--json]`: the GPU profiles against published batch-1 latencies and weight-transfer times.
@@ -8,8 +9,8 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { QuiltError } from '../../core/errors';
-import { openBackend } from '../../runtime/ort-backend';
-import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
+import { BackendChoice, openBackend } from '../../runtime/ort-backend';
+import { calibrateBackend, writeProfile } from '../../experiment/sim-calibrate';
 import { validateSim } from '../../experiment/sim-validate';
 import { checkAnchors } from '../../experiment/sim-anchors';
 import { listProfiles, loadProfile } from '../../sim/profile';
@@ -19,19 +20,24 @@ import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
 
-const USAGE = 'quilt sim calibrate --backend cpu [--out file] | validate [--workload f] [--profile cpu-here] | anchors | profiles';
+const USAGE = 'quilt sim calibrate --backend cpu|webgpu|cuda [--out file] | validate [--workload f] [--profile cpu-here] | anchors | profiles';
 
 async function calibrate(argv: readonly string[]): Promise<number> {
-  const args = parseCommandArgs('sim calibrate', argv, { backend: { type: 'string' }, out: { type: 'string' }, workload: { type: 'string' }, repeats: { type: 'string' } });
+  const args = parseCommandArgs('sim calibrate', argv, {
+    backend: { type: 'string' }, out: { type: 'string' }, workload: { type: 'string' }, repeats: { type: 'string' },
+    name: { type: 'string' }, 'device-name': { type: 'string' },
+  });
   const root = findRepoRoot();
   const choice = stringFlag(args, 'backend') ?? 'cpu';
-  if (choice !== 'cpu') throw new QuiltError(`sim calibrate --backend: only 'cpu' can be calibrated here (got '${choice}')`);
-  const backend = await openBackend('cpu');
+  const real: readonly string[] = ['cpu', 'webgpu', 'cuda'];
+  if (!real.includes(choice)) throw new QuiltError(`sim calibrate --backend: '${choice}' is not a backend that runs sessions (choose one of ${real.join(', ')})`);
+  const backend = await openBackend(choice as BackendChoice);
   const json = boolFlag(args, 'json');
   try {
-    const profile = await calibrateCpu({
+    const profile = await calibrateBackend({
       backend, workload: stringFlag(args, 'workload') ?? path.join(root, 'datasets', 'workloads', 'default.json'),
       repeats: stringFlag(args, 'repeats') === undefined ? undefined : intFlag(args, 'repeats', 1),
+      name: stringFlag(args, 'name'), deviceName: stringFlag(args, 'device-name'),
       onStage: (s) => { if (!json) process.stderr.write(`calibrating: ${s}\n`); },
     });
     const out = stringFlag(args, 'out');
