@@ -22,6 +22,7 @@ Regime: FP32 with TF32 off, cudnn.benchmark off, random weights, inference_mode;
 definitions equal to the zoo's (Inception-v3 without its auxiliary classifier; BERT-base at sequence 128).
 Exit status: 0 done; 1 a measurement failed; 3 it cannot run here (no PyTorch, or no CUDA device), said in one
 line on stderr; 2 bad arguments.
+One file on purpose (over 400 lines): it travels alone in the kit and runs under the lent machine's python3.
 """
 import argparse
 import json
