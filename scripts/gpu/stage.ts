@@ -1,7 +1,8 @@
 /**
  * Lays out what the GPU kit carries, from the built tree: `node dist/scripts/gpu/stage.js <repo> <stage>`.
  *
- * Stages: (1) the entry is the `quilt` command of package.json's `bin`; (2) requireGraph finds the compiled
+ * Stages: (1) the entries are the `quilt` command of package.json's `bin` and the kit's WebGPU probe
+ * (dist/scripts/gpu/webgpu-probe.js, one try of run.sh's Vulkan set-up probe); (2) requireGraph finds the compiled
  * files it reaches and the packages they load; (3) packageClosure adds what those packages need; (4) copy into
  * `<stage>/app`: the reached files, a package.json naming the toolkit (the code finds its root by it), the
  * datasets folder, and the packages without nested node_modules, type declarations, source maps or docs;
@@ -76,7 +77,8 @@ export function stage(repo: string, out: string): { files: number; packages: str
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.quilt;
   if (bin === undefined) throw new Error('package.json has no bin.quilt: nothing to start the kit from');
   const entry = path.join(repo, bin);
-  const graph = requireGraph([entry]);
+  const probe = path.join(repo, 'dist', 'scripts', 'gpu', 'webgpu-probe.js');
+  const graph = requireGraph([entry, probe]);
   const dirs = packageClosure(repo, graph.packages);
   const app = path.join(out, 'app');
   const ort = path.join(out, 'ort');

@@ -6,7 +6,8 @@
  * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
  * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
  * model at its peak (100%); (4) the floor: quilt and model-level with no memory limit (stages 2-4 and the ratios
- * are `runComparison`, which the bench's scheduling section calls too); (5) result CSVs written. The figures
+ * are `runComparison`, which the bench's scheduling section calls too); (5) result CSVs, each stage's written as
+ * soon as it ends, so a run stopped part way (the GPU kit's time cap) keeps the stages it finished. The figures
  * are the caller's (plot/save.ts `saveReproduceFigures` draws them from what this returns).
  * Every number is measured on real executions in this run; ratios are of mean latencies.
  */
@@ -108,6 +109,8 @@ export interface ComparisonOptions {
   readonly budget?: string | number;
   readonly warm?: boolean;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
+  /** Told each stage's result as soon as the stage ends (reproduce saves its CSVs there). */
+  readonly onStageDone?: (stage: string, result: ExperimentResult) => void;
 }
 
 function summaryOf(result: ExperimentResult, policy: string): SummaryRow | undefined {
@@ -120,11 +123,13 @@ export function meanRatio(a: SummaryRow | undefined, b: SummaryRow | undefined):
 }
 
 /** One stage's run of `policies` at `budget`. */
-function runStage(options: ComparisonOptions, stage: string, policies: readonly string[], budget: string | number): Promise<ExperimentResult> {
-  return runWorkload({
+async function runStage(options: ComparisonOptions, stage: string, policies: readonly string[], budget: string | number): Promise<ExperimentResult> {
+  const result = await runWorkload({
     workspace: options.workspace, backend: options.backend, policies, budget, warm: options.warm,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
+  options.onStageDone?.(stage, result);
+  return result;
 }
 
 /** Stages 2-4: the main run, the Triton comparison and the floor, and the ratios of their mean latencies. */
@@ -162,8 +167,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const runtime = await options.backend.runtimeMemory?.();
   const workspace = await Workspace.open(options.workload, { runtime });
   const spec = workspace.spec;
+  const files: string[] = [];
+  const csvName: Record<string, string> = { main: options.prefix, fits: `${options.prefix}-fits`, unlimited: `${options.prefix}-unlimited` };
   const comparisonOptions: ComparisonOptions = {
     backend: options.backend, workspace, budget: options.budget, warm: options.warm, onProgress: options.onProgress,
+    onStageDone: (stage, result) => {
+      if (csvName[stage] !== undefined) files.push(...saveExperimentCsv(result, path.join(options.outDir, csvName[stage]), { stage }));
+    },
   };
   const { main, fits, unlimited: floor, ratios, notes } = await runComparison(comparisonOptions);
   const sweep: SummaryRow[] = [];
@@ -180,11 +190,6 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const fitsPolicies = byPolicy(fits);
   const floorNumbers = numbers(summaryOf(floor, 'quilt')!);
 
-  const files = [
-    ...saveExperimentCsv(main, path.join(options.outDir, `${options.prefix}`), { stage: 'main' }),
-    ...saveExperimentCsv(fits, path.join(options.outDir, `${options.prefix}-fits`), { stage: 'fits' }),
-    ...saveExperimentCsv(floor, path.join(options.outDir, `${options.prefix}-unlimited`), { stage: 'unlimited' }),
-  ];
   if (sweep.length > 0) {
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
   }

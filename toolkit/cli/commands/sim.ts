@@ -1,5 +1,6 @@
 /**
- * `quilt sim calibrate --backend cpu [--workload f] [--out file] [--json]`: measures this machine into a profile.
+ * `quilt sim calibrate --backend cpu|webgpu|cuda [--workload f] [--repeats N] [--name n] [--device-name d] [--out file] [--json]`:
+ *   measures a real backend (this machine's cpu lanes, or a GPU) into a profile.
  * `quilt sim validate [--workload f] [--profile cpu-here] [--budget 60%] [--requests N] [--json]`: real cpu runs
  *   against simulated ones, per policy.
  * `quilt sim anchors [--json]`: the GPU profiles against published batch-1 latencies and weight-transfer times.
@@ -8,7 +9,7 @@
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
 import { QuiltError } from '../../core/errors';
-import { calibrateCpu, writeProfile } from '../../experiment/calibration/calibrate';
+import { calibrateBackend, writeProfile } from '../../experiment/calibration/calibrate';
 import { validateSim } from '../../experiment/calibration/validate';
 import { checkAnchors } from '../../experiment/calibration/anchors';
 import { listProfiles, loadProfile } from '../../sim/profile';
@@ -18,19 +19,26 @@ import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
 
-const USAGE = 'quilt sim calibrate --backend cpu [--out file] | validate [--workload f] [--profile cpu-here] | anchors | profiles';
+const USAGE = 'quilt sim calibrate --backend cpu|webgpu|cuda [--out file] | validate [--workload f] [--profile cpu-here] | anchors | profiles';
 
 async function calibrate(argv: readonly string[]): Promise<number> {
-  const args = parseCommandArgs('sim calibrate', argv, { backend: { type: 'string' }, out: { type: 'string' }, workload: { type: 'string' }, repeats: { type: 'string' } });
+  const args = parseCommandArgs('sim calibrate', argv, {
+    backend: { type: 'string' }, out: { type: 'string' }, workload: { type: 'string' }, repeats: { type: 'string' },
+    name: { type: 'string' }, 'device-name': { type: 'string' },
+  });
   const root = findRepoRoot();
   const choice = stringFlag(args, 'backend') ?? 'cpu';
-  if (choice !== 'cpu') throw new QuiltError(`sim calibrate --backend: only 'cpu' can be calibrated here (got '${choice}')`);
-  const backend = await openBackend('cpu');
+  const backend = await openBackend(choice);
+  if (backend.simulated !== undefined) {
+    await backend.close?.();
+    throw new QuiltError(`sim calibrate --backend: '${choice}' is simulated; calibrate measures a backend that runs sessions (cpu, webgpu or cuda)`);
+  }
   const json = boolFlag(args, 'json');
   try {
-    const profile = await calibrateCpu({
+    const profile = await calibrateBackend({
       backend, workload: stringFlag(args, 'workload') ?? path.join(root, 'datasets', 'workloads', 'default.json'),
       repeats: stringFlag(args, 'repeats') === undefined ? undefined : intFlag(args, 'repeats', 1),
+      name: stringFlag(args, 'name'), deviceName: stringFlag(args, 'device-name'),
       onStage: (s) => { if (!json) process.stderr.write(`calibrating: ${s}\n`); },
     });
     const out = stringFlag(args, 'out');

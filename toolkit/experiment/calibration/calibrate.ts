@@ -1,5 +1,6 @@
 /**
- * `quilt sim calibrate`: measures this machine's cpu backend into a device profile (datasets/devices/cpu-here.json).
+ * `quilt sim calibrate`: measures a real backend that runs sessions (cpu: its worker lanes; webgpu or cuda: the GPU)
+ * into a device profile (datasets/devices/cpu-here.json for this machine's cpu backend).
  *
  * Stages, each a median of repeated runs on the backend's worker lanes, one at a time unless said otherwise:
  *  1. a one-node model (Relu on 4 floats) and a 64-node chain of the same, each the fastest of many runs (fixed
@@ -7,8 +8,11 @@
  *     (a lane round trip, session.run's own cost);
  *  2. peak compute: a [512 x 1024] x [1024 x 1024] MatMul, F = FLOPs / (t - H - L);
  *  3. memory bandwidth: ReduceSum over a 16 MiB weight along axes fed at run time (not foldable), W = 16 MiB / (t - H - L);
- *  3b. copying inputs into a lane: ReduceSum over a 16 MiB input, C = bytes / (t - H - L - 16 MiB / W); priced
- *     as an h2d link (the backend copies a request's host inputs into its worker lane; results come back without one);
+ *  3b. copying inputs into a lane (cpu) or up to the device (GPU): ReduceSum over a 16 MiB input, C = bytes / (t - H
+ *     - L - 16 MiB / W); priced as an h2d link (the cpu backend copies a request's host inputs into its worker lane;
+ *     results come back without one);
+ *  3c. a device with its own memory: outputs back to the host, Expand of one float to a 16 MiB output, D = bytes /
+ *     (t - H - L - 16 MiB / W) (the d2h link);
  *  4. task boundaries: every workload model run as a chain of one task per layer (an operator with its activation), its cut tensors kept in the
  *     lane as the scheduler keeps them, against the model run whole. Splitting adds (tasks - 1) run overheads H,
  *     the extra host-input copies, and the extra boundary bytes (every task's inputs and outputs, less the whole
@@ -23,7 +27,8 @@
  *     beta = sum of (time beside - time alone) / sum of time alone (at least 0). A workload of one model: that
  *     model beside itself. Pair measurements need both cores, so other jobs on the machine skew them most: a load
  *     check (parallel-check.ts: two plain busy loops at once against one) goes into the notes; calibrate quiet.
- * Every number's source says "measured here, <date>" and what was measured.
+ * Every number's source says "measured here, <date>" (cpu) or "measured on a lent <device>, <date>" (a GPU) and
+ * what was measured. Tensors come from the backend's own factory (Backend.tensor), so any backend serves.
  */
 import * as fs from 'node:fs';
 import { GraphBuilder } from '../../graph/builder';
@@ -51,6 +56,8 @@ export interface CalibrateOptions {
   /** Runs per measurement (median), default 7. */
   readonly repeats?: number;
   readonly name?: string;
+  /** What the device is, for the profile's title and sources (e.g. 'NVIDIA H200'); default the backend's description. */
+  readonly deviceName?: string;
   readonly onStage?: (stage: string) => void;
 }
 
@@ -108,6 +115,15 @@ function streamSum(elements: number): Uint8Array {
   return writeModel(b.finish());
 }
 
+/** Expand of one float to `elements` floats: a small input, a large output (brought back to the host). */
+function expandOutput(elements: number): Uint8Array {
+  const b = new GraphBuilder('expand-output');
+  b.input('x', 'float32', [1]);
+  b.initializer('shape', { dtype: 'int64', dims: [1], bytes: new Uint8Array(BigInt64Array.from([BigInt(elements)]).buffer) });
+  b.output(b.op('Expand', ['x', 'shape'], {}, 'expand'), 'float32', [elements]);
+  return writeModel(b.finish());
+}
+
 function reduceSumInput(elements: number): Uint8Array {
   const b = new GraphBuilder('reduce-input');
   b.input('x', 'float32', [elements]);
@@ -143,17 +159,21 @@ async function timeBeside(m: Measured, other: Measured, repeats: number): Promis
   return median(times);
 }
 
-
-/** Measures the backend into a profile. */
-export async function calibrateCpu(options: CalibrateOptions): Promise<DeviceProfile> {
+/** Measures the backend into a profile (any backend that runs sessions: cpu, webgpu, cuda). */
+export async function calibrateBackend(options: CalibrateOptions): Promise<DeviceProfile> {
   const { backend } = options;
   const repeats = options.repeats ?? 7;
   const date = new Date().toISOString().slice(0, 10);
-  const here = (what: string): string => `measured here, ${date}: ${what} (quilt sim calibrate on ${backend.device})`;
+  const gpu = backend.hasDeviceMemory;
+  const deviceName = options.deviceName ?? backend.device;
+  const where = gpu ? `measured on a lent ${deviceName}, ${date}` : `measured here, ${date}`;
+  const here = (what: string): string => `${where}: ${what} (quilt sim calibrate on ${backend.device})`;
   const stage = options.onStage ?? (() => undefined);
-  // The cpu backend runs one task per worker lane: its concurrency is its lane count.
-  const lanes = backend.concurrency;
   const f32 = (dims: number[]) => backend.tensor('float32', new Float32Array(elementCount(dims)), dims);
+  // The cpu backend's worker lanes each run one task and keep what they made; a GPU backend is one device that
+  // runs `concurrency` tasks at once.
+  const lanes = backend.concurrency;
+  const unit = gpu ? 'on the device' : 'on one lane';
 
   stage('launch and run overhead');
   const one = await backend.load(reluChain(1));
@@ -176,7 +196,19 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   const rsIn = await backend.load(reduceSumInput(elements));
   const tin = await timeRuns(rsIn, { x: f32([elements]) }, repeats);
   const laneCopy = (elements * 4) / (Math.max(1e-3, tin - overhead - launch - ((elements * 4) / bandwidth) * 1000) / 1000);
-  for (const s of [one, chain, mm, rs, rsIn]) await s.dispose();
+  let d2h: { bytesPerS: Sourced; latencyMs: Sourced } | undefined;
+  const loaded = [one, chain, mm, rs, rsIn];
+  if (gpu) {
+    const ex = await backend.load(expandOutput(elements));
+    loaded.push(ex);
+    const tout = await timeRuns(ex, { x: f32([1]) }, repeats);
+    const down = (elements * 4) / (Math.max(1e-3, tout - overhead - launch - ((elements * 4) / bandwidth) * 1000) / 1000);
+    d2h = {
+      bytesPerS: { value: Math.round(down), source: here(`Expand of one float to a 16 MiB output brought back to the host, ${tout.toFixed(2)} ms, less the run overhead and the write at the measured bandwidth`) },
+      latencyMs: { value: 0, source: here('folded into the run overhead (the one-node run brings its output back too)') },
+    };
+  }
+  for (const s of loaded) await s.dispose();
 
   const spec = loadWorkload(options.workload);
   const runOverhead: Sourced = { value: Number(overhead.toFixed(4)), source: here(`one Relu on 4 floats, fastest run ${t1.toFixed(3)} ms, less one kernel`) };
@@ -241,35 +273,50 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
       pairs.push(`${m.name} ${beside.toFixed(1)} ms beside ${other.name} against ${m.alone.toFixed(1)} alone`);
     }
     beta = Math.max(0, slower / alone);
-    betaSource = here(`each model while the next one loops on another lane: ${pairs.join('; ')}`);
+    betaSource = here(`each model while the next one loops ${gpu ? 'beside it on the device' : 'on another lane'}: ${pairs.join('; ')}`);
   }
   for (const m of models) await m.session.dispose();
   const loadRatio = lanes > 1 ? await parallelRatio() : 1;
 
+  const shared = gpu
+    ? {
+      name: options.name ?? `${backend.name}-lent`,
+      title: `${deviceName} through ${backend.name} (${backend.device})`,
+      regime: `onnxruntime-node ${backend.name} provider, ${lanes} tasks at once on one device, FP32, batch 1, pageable host buffers`,
+      hasDeviceMemory: true,
+      concurrency: { value: lanes, source: here(`the ${backend.name} backend runs ${lanes} tasks at once (runtime/ort-backend.ts)`) },
+      taskShare: { value: 1 / lanes, source: here(`one of the ${lanes} tasks the backend runs at once; what they cost each other is the interference below`) },
+    }
+    : {
+      name: options.name ?? 'cpu-here',
+      title: `this machine's CPU (${backend.device})`,
+      regime: `onnxruntime-node CPU provider in ${lanes} worker lanes, FP32, batch 1`,
+      hasDeviceMemory: false,
+      concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
+      lanes: { value: lanes, source: here('the cpu backend\'s worker lanes, each keeping the cut tensors it made (runtime/cpu-backend.ts)') },
+      taskShare: { value: 1 / lanes, source: here(`one lane is one of ${lanes} lanes with its own cores`) },
+    };
   return {
-    name: options.name ?? 'cpu-here',
-    title: `this machine's CPU (${backend.device})`,
-    regime: `onnxruntime-node CPU provider in ${lanes} worker lanes, FP32, batch 1`,
-    hasDeviceMemory: false,
-    concurrency: { value: lanes, source: here('the cpu backend runs one task per worker lane') },
-    lanes: { value: lanes, source: here('the cpu backend\'s worker lanes, each keeping the cut tensors it made (runtime/cpu-backend.ts)') },
-    peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul on one lane, ${tmm.toFixed(2)} ms`) } },
-    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over a 16 MiB weight on one lane, ${trs.toFixed(2)} ms`) },
+    ...shared,
+    peakFlopsPerS: { float32: { value: Math.round(flops), source: here(`a 512x1024x1024 MatMul ${unit}, ${tmm.toFixed(2)} ms`) } },
+    memoryBytesPerS: { value: Math.round(bandwidth), source: here(`ReduceSum over a 16 MiB weight ${unit}, ${trs.toFixed(2)} ms`) },
     kernelLaunchMs: { value: Number(launch.toFixed(5)), source: here(`64 chained Relu nodes on 4 floats ${t64.toFixed(3)} ms against one ${t1.toFixed(3)} ms, fastest runs`) },
     runOverheadMs: runOverhead,
     taskBoundaryBytesPerS: boundary,
-    taskShare: { value: 1 / lanes, source: here(`one lane is one of ${lanes} lanes with its own cores`) },
     interference: { value: Number(beta.toFixed(4)), source: betaSource },
     h2d: {
-      bytesPerS: { value: Math.round(laneCopy), source: here(`ReduceSum over a 16 MiB input on one lane, ${tin.toFixed(2)} ms, less the run overhead and the read at the measured bandwidth`) },
+      bytesPerS: { value: Math.round(laneCopy), source: here(`ReduceSum over a 16 MiB input ${unit}, ${tin.toFixed(2)} ms, less the run overhead and the read at the measured bandwidth`) },
       latencyMs: { value: 0, source: here('folded into the run overhead (the one-node run sends its input too)') },
     },
+    ...(d2h === undefined ? {} : { d2h }),
     modelFactors: factors,
     notes: [
       `Workload whose models were measured: ${spec.name}.`,
       `Load check: two busy loops at once took ${loadRatio.toFixed(2)}x one alone (near 1 on idle cores; well above 1, other jobs held a core and the interference is theirs).`,
       'Per-model factors scale the operators\' roofline time of every task of that model (whole, quilt tasks, layers).',
-      'Transfers: a request\'s host inputs are copied into a worker lane (the h2d link); cut tensors stay in the lane that made them; no weights move, nothing comes back by copy.',
+      gpu
+        ? 'Transfers: a request\'s host inputs go up (h2d) and its outputs come down (d2h); weight uploads at session creation are not measured here (they use the h2d rate).'
+        : 'Transfers: a request\'s host inputs are copied into a worker lane (the h2d link); cut tensors stay in the lane that made them; no weights move, nothing comes back by copy.',
       'Task boundaries: every task\'s inputs and outputs cost their bytes over taskBoundaryBytesPerS (one-operator chains against whole models).',
     ],
   };

@@ -16,7 +16,7 @@ import { writeModel } from '../../onnx/write';
 import { openBackend } from '../../sim/open';
 import { SimBackend } from '../../sim/sim-backend';
 import { WorkloadSpec } from '../../workload';
-import { calibrateCpu } from './calibrate';
+import { calibrateBackend } from './calibrate';
 import { compareRuns } from './validate';
 import { runWorkload } from '../run';
 
@@ -43,7 +43,7 @@ test('real against simulated on a tiny workload: mean latency within a factor of
   };
   const cpu = await openBackend('cpu');
   try {
-    const profile = await calibrateCpu({ backend: cpu, workload, repeats: 5 });
+    const profile = await calibrateBackend({ backend: cpu, workload, repeats: 5 });
     assert.ok(profile.modelFactors?.mlp !== undefined, 'the model got a factor');
     const policies = ['quilt', 'model-level', 'layer-level'];
     const common = { workload, policies, budget: '200%', threshold: '50%', concurrency: 2 };
