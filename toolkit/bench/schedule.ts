@@ -36,8 +36,8 @@ async function runAtWorkingBudget(options: WorkloadRunOptions & { workspace: Wor
   const needed = ws.neededBudgetBytes(options.policies ?? POLICY_NAMES, { threshold: options.threshold, pool: options.pool, runtime });
   const raised: string[] = [];
   let budget = options.budget;
-  if (ws.budgetBytes(budget) < needed) {
-    raised.push(`${formatBytes(ws.budgetBytes(budget))} is below the ${formatBytes(needed)} some policy needs`);
+  if (ws.budgetBytes(budget, runtime) < needed) {
+    raised.push(`${formatBytes(ws.budgetBytes(budget, runtime))} is below the ${formatBytes(needed)} some policy needs`);
     progress(`schedule: ${label}: ${raised[0]}; running at ${needed} B`);
     budget = needed;
   }
@@ -76,11 +76,11 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
   try {
     progress(`schedule: ${path.basename(file)}, five policies at ${ctx.budget ?? '60% of the sum of peaks (raised if a policy needs more)'}`);
     const workspace = await Workspace.open(file);
-    const { result: main, raised } = await runAtWorkingBudget({ workspace, backend: cpu, budget: ctx.budget ?? '60%' }, 'tight');
+    const { result: main, raised } = await runAtWorkingBudget({ workspace, backend: cpu, budget: ctx.budget ?? '60%peak' }, 'tight');
     const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
     notes.push(`cpu backend: ${main.device}; concurrency ${main.concurrency}; ${main.rows.length / Math.max(1, main.summaries.length)} requests per policy`);
     notes.push(`sum of peaks ${formatBytes(sumOfPeaks)}; tight budget ${formatBytes(main.budgetBytes)} = ${round((main.budgetBytes / sumOfPeaks) * 100, 1)}% of it`
-      + (raised.length > 0 ? ` (raised from ${ctx.budget ?? '60%'}: ${raised.join('; ')})` : ''));
+      + (raised.length > 0 ? ` (raised from ${ctx.budget ?? '60%peak'}: ${raised.join('; ')})` : ''));
     for (const p of ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged']) rows.push(row('tight', main, p));
 
     progress('schedule: quilt and model-level, unlimited budget');
@@ -160,7 +160,7 @@ async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, 
     const runs: Record<string, ExperimentResult> = {};
     for (const pool of [true, false]) {
       progress(`schedule: webgpu quilt, pool ${pool ? 'on' : 'off'}, ${spec.requests} requests`);
-      const { result } = await runAtWorkingBudget({ workspace, backend, budget: '60%', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
+      const { result } = await runAtWorkingBudget({ workspace, backend, budget: '60%peak', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
       runs[pool ? 'on' : 'off'] = result;
       rows.push(row(`webgpu pool ${pool ? 'on' : 'off'}`, result, 'quilt'));
     }

@@ -17,6 +17,7 @@ import { ShapedGraph } from '../graph/graph';
 import { DType } from '../core/dtype';
 import { fromHalfBits } from '../graph/half';
 import { branchInputsWithoutValue } from '../graph/branch-inputs';
+import { hasControlFlow, withSymbolicDims } from '../graph/symbolic-dims';
 import { QuiltError, oneLine } from '../core/errors';
 import { writeModel } from '../onnx/write';
 import { Backend, TensorHandle } from '../runtime/backend';
@@ -96,7 +97,8 @@ export interface VerifyOptions {
 
 async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<string, TensorHandle>, given: ReadonlySet<number>) {
   try {
-    const wholeSession = await backend.load(writeModel(graph));
+    // With control flow the reference keeps symbolic input dims (graph/symbolic-dims.ts), as the task models do.
+    const wholeSession = await backend.load(writeModel(hasControlFlow(graph) ? withSymbolicDims(graph) : graph));
     const whole = (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
     await wholeSession.dispose();
     return whole;
