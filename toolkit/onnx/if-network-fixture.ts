@@ -2,9 +2,9 @@
  * A model whose whole network sits inside both branches of one `If` (as voice-activity models ship one network per
  * sample rate), and the same network inlined as a plain graph, for testing what the toolkit makes of an If:
  *
- *   inputs: input float32 [1, n] (n symbolic in the file), h and c float32 [1, 1, 32] (the LSTM's state),
+ *   inputs: input float32 [1, n] (n symbolic in the file), h and c float32 [1, 1, 64] (the LSTM's state),
  *           sr int64 scalar; the If's condition is sr == 16000.
- *   each branch: Unsqueeze -> Conv1d(16, k8, s4) -> Relu -> Conv1d(32, k3, p1) -> Relu -> Transpose -> LSTM(32,
+ *   each branch: Unsqueeze -> Conv1d(16, k8, s4) -> Relu -> Conv1d(32, k3, p1) -> Relu -> Transpose -> LSTM(64,
  *           stateful: initial_h = h, initial_c = c) -> Squeeze -> MatMul -> Sigmoid -> ReduceMean; outputs prob and
  *           the new state. Every weight is an initializer of the outer graph, read by both branches.
  *   else branch (the sr != 16000 one) also squeezes axis 1 of the input, which only a length-1 input allows: with n
@@ -19,7 +19,7 @@ import { seededTensor } from './class-fixtures';
 import { FLOAT, INT64, encodeModel, graphAttr, node, tensorInfo } from './fixtures';
 import { writeModel } from './write';
 
-export const IF_NETWORK_HIDDEN = 32;
+export const IF_NETWORK_HIDDEN = 64;
 
 function int64s(values: readonly number[], dims: readonly number[] = [values.length]): TensorData {
   return { dtype: 'int64', dims, bytes: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer) };
