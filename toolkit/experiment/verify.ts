@@ -99,9 +99,11 @@ async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<stri
   try {
     // With control flow the reference keeps symbolic input dims (graph/symbolic-dims.ts), as the task models do.
     const wholeSession = await backend.load(writeModel(hasControlFlow(graph) ? withSymbolicDims(graph) : graph));
-    const whole = (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
-    await wholeSession.dispose();
-    return whole;
+    try {
+      return (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
+    } finally {
+      await wholeSession.dispose();
+    }
   } catch (error) {
     if (error instanceof QuiltError) throw error;
     const names = branchInputsWithoutValue(graph, given).map((i) => graph.values[i].name);
@@ -119,8 +121,12 @@ export async function verifyPlan(plan: PartitionPlan, backend: Backend, options:
   const given = new Set(Object.keys(inputValues).map((n) => graph.valueByName.get(n) as number));
   const whole = await runWhole(graph, backend, feeds, given);
   const chain = await loadChain(backend, build(plan));
-  const chained = (await runChain(chain, feeds)) as Record<string, ort.Tensor>;
-  await chain.dispose();
+  let chained: Record<string, ort.Tensor>;
+  try {
+    chained = (await runChain(chain, feeds)) as Record<string, ort.Tensor>;
+  } finally {
+    await chain.dispose();
+  }
   const { maxAbsDiff, maxRelDiff } = compareOutputs(whole, chained, outputNames);
   const auto = planTolerance(plan);
   const tolerance = options.tolerance ?? auto.tolerance;

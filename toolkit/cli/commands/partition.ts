@@ -84,7 +84,13 @@ export const verifyCommand: Command = {
     const tolerance = toleranceFlag(stringFlag(args, 'tolerance'));
     const req = await request(args);
     const { plan } = await openAndPartition(ref, req);
-    const result = await verifyPlan(plan, await openBackend('cpu'), { tolerance, inputValues: req.inputValues });
+    const backend = await openBackend('cpu');
+    let result: Awaited<ReturnType<typeof verifyPlan>>;
+    try {
+      result = await verifyPlan(plan, backend, { tolerance, inputValues: req.inputValues });
+    } finally {
+      await backend.close?.();
+    }
     if (boolFlag(args, 'json')) printJson(result);
     else {
       process.stdout.write(`${result.model}: ${result.tasks} ${result.granularity} tasks; max abs diff ${result.maxAbsDiff.toExponential(2)},`
