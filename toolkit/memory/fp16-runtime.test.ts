@@ -37,3 +37,13 @@ test('fp16 as fp32: blocked Convs without im2col, activations and weights at flo
   assert.ok(origins[graph.valueByName.get('e3_relu_out') as number] >= 0, 'the Conv blocks its output');
   assert.equal(origins[graph.valueByName.get('d3_up_out') as number], -1, 'a half_pixel Resize reads NCHW (reordered back first)');
 });
+
+test('a ConvTranspose holds its column buffer while it runs: C_out/group x kernel x input spatial floats', async () => {
+  const { dbnetLike } = await import('../onnx/memory-fixtures');
+  const graph = resolveShapesStatic(dbnetLike(160));
+  const up1 = graph.nodes.find((n) => n.name === 'up1');
+  assert.ok(up1 !== undefined);
+  // up1: 16 -> 16 channels, 2x2 kernel, input 40 x 40 (a quarter of 160)
+  assert.equal(convWorkspaceBytes(graph, up1, CPU), 16 * 2 * 2 * 40 * 40 * 4);
+  assert.equal(convWorkspaceBytes(graph, up1, { ...CPU, im2col: false }), 0);
+});

@@ -31,7 +31,8 @@
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
  *                 MLAS_SGEMM_STRIDEK floats. A 1x1 stride-1 unpadded Conv is a GEMM and needs none
- *                 (`convWorkspaceBytes`). The buffer lives only while its node runs.
+ *                 (`convWorkspaceBytes`). A ConvTranspose always runs as GEMM + col2im with a column buffer of
+ *                 C_out/group x kernel x H_in x W_in floats. The buffer lives only while its node runs.
  *   prepack       Gemm and MatMul pre-pack a constant B into their kernel's layout; the original is freed only when
  *                 no other node reads it, so a weight that a Gemm and a Gather both read (a tied LM head) is held
  *                 twice (`isPrepackedRead`).
@@ -104,8 +105,21 @@ export function takesNchwc(graph: ShapedGraph, node: Node, model: RuntimeMemoryM
   return group === 1 || (group === inputChannels && w.shape[0] === group);
 }
 
-/** Bytes of the im2col buffer a Conv needs while it runs (0 for convs that need none). */
+/**
+ * Bytes of a ConvTranspose's column buffer (GEMM then col2im, one image at a time): C_out/group x kernel x the
+ * input's spatial size, in floats (float16 computed in float32 under fp16-as-fp32).
+ */
+function convTransposeColumnBytes(graph: ShapedGraph, node: Node): number {
+  const x = graph.values[node.inputs[0]];
+  const w = graph.values[node.inputs[1]];
+  if (x === undefined || w === undefined || w.shape.length < 3 || x.shape.length !== w.shape.length) return 0;
+  const prod = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  return w.shape[1] * prod(w.shape.slice(2)) * prod(x.shape.slice(2)) * 4;
+}
+
+/** Bytes of the im2col buffer a Conv (or the column buffer a ConvTranspose) needs while it runs (0 for convs that need none). */
 export function convWorkspaceBytes(graph: ShapedGraph, node: Node, model: RuntimeMemoryModel): number {
+  if (model.im2col && node.opType === 'ConvTranspose' && node.domain === '') return convTransposeColumnBytes(graph, node);
   if (!model.im2col || node.opType !== 'Conv' || node.domain !== '' || takesNchwc(graph, node, model)) return 0;
   const w = graph.values[node.inputs[1]];
   const y = graph.values[node.outputs[0]];
