@@ -38,8 +38,8 @@ async function runAtWorkingBudget(options: WorkloadRunOptions & { workspace: Wor
   const needed = ws.neededBudgetBytes(options.policies ?? POLICY_NAMES, { threshold: options.threshold, pool: options.pool, runtime });
   const raised: string[] = [];
   let budget = options.budget;
-  if (ws.budgetBytes(budget) < needed) {
-    raised.push(`${formatBytes(ws.budgetBytes(budget))} is below the ${formatBytes(needed)} some policy needs`);
+  if (ws.budgetBytes(budget, runtime) < needed) {
+    raised.push(`${formatBytes(ws.budgetBytes(budget, runtime))} is below the ${formatBytes(needed)} some policy needs`);
     progress(`schedule: ${label}: ${raised[0]}; running at ${needed} B`);
     budget = needed;
   }
@@ -148,7 +148,7 @@ async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, 
     const runs: Record<string, ExperimentResult> = {};
     for (const pool of [true, false]) {
       progress(`schedule: webgpu quilt, pool ${pool ? 'on' : 'off'}, ${spec.requests} requests`);
-      const { result } = await runAtWorkingBudget({ workspace, backend, budget: '60%', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
+      const { result } = await runAtWorkingBudget({ workspace, backend, budget: '60%peak', policies: ['quilt'], pool }, `webgpu pool ${pool ? 'on' : 'off'}`);
       runs[pool ? 'on' : 'off'] = result;
       rows.push(row(`webgpu pool ${pool ? 'on' : 'off'}`, result, 'quilt'));
     }

@@ -8,6 +8,7 @@
 import { QuiltError, oneLine } from '../core/errors';
 import { COMMANDS } from './commands';
 import { restartWithCpuEnv } from './restart';
+import { closeLiveBackends } from '../runtime/live-backends';
 
 const USAGE = `usage: quilt <command> [options]
 
@@ -27,21 +28,28 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
+/** What an error that reached the top says on stderr, and the exit status it gives. */
+function report(error: unknown): number {
+  const debug = process.env.QUILT_DEBUG === '1';
+  if (error instanceof QuiltError) process.stderr.write(`quilt: ${oneLine(error)}\n`);
+  else process.stderr.write(`quilt: internal error: ${oneLine(error)}${debug ? '' : ' (QUILT_DEBUG=1 shows the stack)'}\n`);
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return error instanceof QuiltError ? 2 : 1;
+}
+
+/**
+ * The one way out of a command run here: every onnxruntime session still held (live-backends.ts) is released, on
+ * success and error alike, before the exit status is set and Node exits on its own (never process.exit: a session
+ * alive while the process ends can abort it natively). With QUILT_DEBUG=1 a command that left any says how many.
+ */
+async function leave(code: number): Promise<void> {
+  const left = await closeLiveBackends();
+  if (left > 0 && process.env.QUILT_DEBUG === '1') process.stderr.write(`quilt: ${left} onnxruntime session holder(s) were still open at exit; closed\n`);
+  process.exitCode = code;
+}
+
 function runHere(): void {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      const debug = process.env.QUILT_DEBUG === '1';
-      if (error instanceof QuiltError) {
-        process.stderr.write(`quilt: ${oneLine(error)}\n`);
-        process.exitCode = 2;
-      } else {
-        process.stderr.write(`quilt: internal error: ${oneLine(error)}${debug ? '' : ' (QUILT_DEBUG=1 shows the stack)'}\n`);
-        process.exitCode = 1;
-      }
-      if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    },
-  );
+  void main(process.argv.slice(2)).then((code) => code, report).then(leave);
 }
 
 /** Runs the command here, or in a child started with the cpu backend's environment (restart.ts). */

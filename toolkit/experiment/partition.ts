@@ -23,7 +23,7 @@ export type OrderChoice = 'file' | 'reduced';
 export interface PartitionRequest extends ModelOptions {
   readonly granularity?: Granularity;
   readonly order?: OrderChoice;
-  /** Bytes, a size with a unit ('64MiB') or a share of the model's peak ('50%'); required for `quilt`. */
+  /** Bytes, a size with a unit ('64MiB'), a share of the model's demand ('50%') or of its peak ('50%peak'); required for `quilt`. */
   readonly threshold?: number | string;
   /** The runtime's own memory to include in demands (see memory/runtime-memory.ts); default: liveness only. */
   readonly runtime?: RuntimeMemoryModel;
@@ -51,7 +51,7 @@ export function chooseOrder(model: OpenedModel, choice: OrderChoice): number[] {
 export function partitionModel(model: OpenedModel, request: PartitionRequest): PartitionPlan {
   const granularity = request.granularity ?? 'quilt';
   if (granularity === 'quilt' && request.threshold === undefined) {
-    throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the peak or a byte count)');
+    throw new QuiltError('quilt granularity needs a threshold (--threshold 64MiB, 1.5GiB, 50% of the model\'s demand or a byte count)');
   }
   const plan = propose(model.graph, chooseOrder(model, request.order ?? 'file'), { granularity, threshold: request.threshold, runtime: request.runtime });
   validate(plan);
@@ -71,6 +71,8 @@ export function describePartition(plan: PartitionPlan) {
     model: plan.model,
     granularity: plan.granularity,
     threshold: plan.thresholdBytes,
+    thresholdPercent: Math.round((1e4 * plan.thresholdBytes) / Math.max(1, plan.modelDemandBytes)) / 100,
+    modelDemandBytes: plan.modelDemandBytes,
     minFeasibleThreshold: plan.minFeasibleThreshold,
     modelPeakBytes: analyzeMemory(g, plan.order).peakBytes,
     runtime: plan.runtime?.name ?? 'liveness only',

@@ -138,7 +138,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runStage(options, stage, policies, budget);
   const mainPolicies = [...POLICY_NAMES];
-  let budget: string | number = options.budget ?? '60%';
+  let budget: string | number = options.budget ?? '60%peak';
   const needed = workspace.neededBudgetBytes(mainPolicies);
   if (options.budget === undefined && workspace.budgetBytes(budget) < needed) {
     notes.push(`60% of the sum of the models' peaks is below what one policy needs; the budget was raised to ${needed} bytes`);

@@ -17,7 +17,7 @@ import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
 import { openBackend } from '../sim/open';
 import { randomFeeds } from '../runtime/feeds';
-import { checkBudget } from '../schedule/budget';
+import { checkBudget, UNLIMITED_BUDGET } from '../schedule/budget';
 import { RealClock } from '../core/clock';
 import { Deployment } from '../schedule/deployment';
 import { createPolicy, POLICY_NAMES } from '../schedule/policies';
@@ -77,6 +77,10 @@ export interface ExperimentResult {
   readonly simulated?: { readonly profile: string };
   readonly device: string;
   readonly budgetBytes: number;
+  /** What a budget's '100%' is: the sum of the models' demands with the backend's runtime terms (Workspace.sumOfDemandsBytes). */
+  readonly sumOfDemandsBytes?: number;
+  /** The budget as a percentage of `sumOfDemandsBytes` (null when unlimited). */
+  readonly budgetPercent?: number | null;
   readonly concurrency: number;
   readonly models: readonly RunModelInfo[];
   readonly rows: RequestRow[];
@@ -118,11 +122,12 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     ...(options.seed !== undefined ? { seed: options.seed } : {}) };
   const concurrency = options.concurrency ?? backend.concurrency;
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const budgetBytes = ws.budgetBytes(options.budget);
   // Every demand includes the backend's own runtime memory where it models one (Backend.runtimeMemory), so the budget
-  // check, the thresholds and the ledger reserve what a session really uses (`quilt memory`); a backend without one
-  // keeps the liveness definition.
+  // check, the thresholds, a budget's percentage and the ledger reserve what a session really uses (`quilt memory`);
+  // a backend without one keeps the liveness definition.
   const runtime = await backend.runtimeMemory?.();
+  const budgetBytes = ws.budgetBytes(options.budget, runtime);
+  const sumOfDemandsBytes = ws.sumOfDemandsBytes(runtime);
   for (const name of policies) checkBudget(ws.budgetNeed(name, { threshold, pool: options.pool, runtime }), budgetBytes, name);
 
   const workload = generateWorkload(spec);
@@ -174,6 +179,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold, runtime).thresholdBytes } : m));
   return {
     workload: spec, backend: backend.name, simulated: backend.simulated, device: backend.device, budgetBytes, concurrency, models,
+    sumOfDemandsBytes, budgetPercent: budgetBytes >= UNLIMITED_BUDGET ? null : (100 * budgetBytes) / sumOfDemandsBytes,
     rows, timeline, summaries, notRun, warm: options.warm === true,
   };
 }

@@ -161,7 +161,7 @@ export async function sweepBudgets(options: BudgetSweepOptions): Promise<BudgetS
   const points: BudgetSweepPoint[] = [];
   const cannot: CannotRunRow[] = [];
   for (const budget of options.budgets) {
-    const budgetBytes = ws.budgetBytes(budget);
+    const budgetBytes = ws.budgetBytes(budget, runtime);
     for (const policy of options.policies) {
       const tried = policy === 'quilt' ? options.thresholds ?? [DEFAULT_THRESHOLD] : [DEFAULT_THRESHOLD];
       const needs = tried.map((threshold) => ({ threshold, need: ws.budgetNeed(policy, { threshold, runtime })?.neededBytes ?? 0 }));

@@ -17,6 +17,7 @@ import { ShapedGraph } from '../graph/graph';
 import { DType } from '../core/dtype';
 import { fromHalfBits } from '../graph/half';
 import { branchInputsWithoutValue } from '../graph/branch-inputs';
+import { hasControlFlow, withSymbolicDims } from '../graph/symbolic-dims';
 import { QuiltError, oneLine } from '../core/errors';
 import { writeModel } from '../onnx/write';
 import { Backend, TensorHandle } from '../runtime/backend';
@@ -100,10 +101,13 @@ export interface VerifyOptions {
 
 async function runWhole(graph: ShapedGraph, backend: Backend, feeds: Record<string, TensorHandle>, given: ReadonlySet<number>) {
   try {
-    const wholeSession = await backend.load(writeModel(graph));
-    const whole = (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
-    await wholeSession.dispose();
-    return whole;
+    // With control flow the reference keeps symbolic input dims (graph/symbolic-dims.ts), as the task models do.
+    const wholeSession = await backend.load(writeModel(hasControlFlow(graph) ? withSymbolicDims(graph) : graph));
+    try {
+      return (await wholeSession.run(feeds)) as Record<string, ort.Tensor>;
+    } finally {
+      await wholeSession.dispose();
+    }
   } catch (error) {
     if (error instanceof QuiltError) throw error;
     const names = branchInputsWithoutValue(graph, given).map((i) => graph.values[i].name);
@@ -121,8 +125,12 @@ export async function verifyPlan(plan: PartitionPlan, backend: Backend, options:
   const given = new Set(Object.keys(inputValues).map((n) => graph.valueByName.get(n) as number));
   const whole = await runWhole(graph, backend, feeds, given);
   const chain = await loadChain(backend, build(plan));
-  const chained = (await runChain(chain, feeds)) as Record<string, ort.Tensor>;
-  await chain.dispose();
+  let chained: Record<string, ort.Tensor>;
+  try {
+    chained = (await runChain(chain, feeds)) as Record<string, ort.Tensor>;
+  } finally {
+    await chain.dispose();
+  }
   const { maxAbsDiff, maxRelDiff } = compareOutputs(whole, chained, outputNames);
   const auto = planTolerance(plan);
   const tolerance = options.tolerance ?? auto.tolerance;

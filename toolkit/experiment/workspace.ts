@@ -7,7 +7,9 @@
  * and its models go with it.
  *
  * It also answers the budget questions of budget.ts for the workload: the budget a share names ('60%' of the
- * sum of the models' peaks) and the least budget a set of policies needs (`neededBudgetBytes`).
+ * sum of the models' demands with the backend's runtime terms, each the `modelDemandBytes` its percentage
+ * thresholds are shares of; '60%peak' of the sum of their liveness peaks) and the least budget a set of
+ * policies needs (`neededBudgetBytes`).
  */
 import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
@@ -87,9 +89,17 @@ export class Workspace {
     return this.models.reduce((s, m) => s + m.peakBytes, 0);
   }
 
-  /** A budget in bytes: bytes, a size with a unit, a share of the sum of the models' peaks, or 'unlimited'. */
-  budgetBytes(budget: number | string): number {
-    return parseBudget(budget, this.sumOfPeaksBytes);
+  /** The sum of the models' demands under `runtime` (each model's `modelDemandBytes`): what a budget's '100%' is. */
+  sumOfDemandsBytes(runtime = this.options.runtime): number {
+    return this.models.reduce((s, m) => s + this.plan(m.name, 'model', undefined, runtime).modelDemandBytes, 0);
+  }
+
+  /**
+   * A budget in bytes: bytes, a size with a unit, a share of the sum of the models' demands under `runtime` ('60%'),
+   * a share of the sum of their liveness peaks ('60%peak'), or 'unlimited'.
+   */
+  budgetBytes(budget: number | string, runtime = this.options.runtime): number {
+    return parseBudget(budget, { demandBytes: this.sumOfDemandsBytes(runtime), peakBytes: this.sumOfPeaksBytes });
   }
 
   /**

@@ -31,10 +31,19 @@
  *                 im2col + GEMM in MLAS: batch 1 and group 1 expand the whole input once, C_in/group * kH * kW *
  *                 H_out * W_out floats; otherwise each thread expands a segment of MLAS_SGEMM_STRIDEN *
  *                 MLAS_SGEMM_STRIDEK floats. A 1x1 stride-1 unpadded Conv is a GEMM and needs none
- *                 (`convWorkspaceBytes`). The buffer lives only while its node runs.
+ *                 (`convWorkspaceBytes`). A ConvTranspose always runs as GEMM + col2im with a column buffer of
+ *                 C_out/group x kernel x H_in x W_in floats. The buffer lives only while its node runs.
  *   prepack       Gemm and MatMul pre-pack a constant B into their kernel's layout; the original is freed only when
  *                 no other node reads it, so a weight that a Gemm and a Gather both read (a tied LM head) is held
  *                 twice (`isPrepackedRead`).
+ *   fp16-as-fp32  The CPU provider has no float16 kernels for Conv, Resize, Add, Relu, ... on x86: its optimiser
+ *                 casts their float16 inputs to float32 and their outputs back, and then removes every pair of
+ *                 casts that cancel, so a float16 network between a Cast in and a Cast out runs wholly in float32
+ *                 (seen in the optimised model onnxruntime writes: `optimizedModelFilePath`). A float16 value a
+ *                 node produces (a Cast's too: the pair it forms with the inserted one is removed and the reader
+ *                 reads the float32 source) counts as float32, twice its bytes (`activationBytes`); a float16
+ *                 weight is held converted (`weightLayoutBytes`), and Convs on float16 take the NCHWc path as
+ *                 float32 ones do. A graph input stays the caller's float16 buffer.
  *   session       A session's fixed resident cost (kernel registry, graph, thread pool), measured once per backend
  *                 with a one-node model and cached (`sessionBytes`).
  */
@@ -52,6 +61,8 @@ export interface RuntimeMemoryModel {
   readonly prepack: boolean;
   /** Intra-op threads (segmented im2col keeps one buffer per thread). */
   readonly threads: number;
+  /** float16 activations and weights are held as float32 (the CPU provider computes float16 networks in float32). */
+  readonly fp16AsFloat32?: boolean;
   /** Fixed resident bytes of one session; calibrated, 0 when unknown. */
   readonly sessionBytes: number;
   /** What was measured rather than predicted, and where it is cached (shown in plans); absent when nothing was. */
@@ -88,14 +99,27 @@ const roundUp = (x: number, block: number): number => Math.ceil(x / block) * blo
 export function takesNchwc(graph: ShapedGraph, node: Node, model: RuntimeMemoryModel): boolean {
   if (model.nchwcBlock <= 1 || node.opType !== 'Conv' || node.domain !== '') return false;
   const w = graph.values[node.inputs[1]];
-  if (w === undefined || w.shape.length !== 4 || w.dtype !== 'float32') return false;
+  if (w === undefined || w.shape.length !== 4 || !(w.dtype === 'float32' || (w.dtype === 'float16' && model.fp16AsFloat32 === true))) return false;
   const group = intAttr(node, 'group', 1);
   const inputChannels = w.shape[1] * group;
   return group === 1 || (group === inputChannels && w.shape[0] === group);
 }
 
-/** Bytes of the im2col buffer a Conv needs while it runs (0 for convs that need none). */
+/**
+ * Bytes of a ConvTranspose's column buffer (GEMM then col2im, one image at a time): C_out/group x kernel x the
+ * input's spatial size, in floats (float16 computed in float32 under fp16-as-fp32).
+ */
+function convTransposeColumnBytes(graph: ShapedGraph, node: Node): number {
+  const x = graph.values[node.inputs[0]];
+  const w = graph.values[node.inputs[1]];
+  if (x === undefined || w === undefined || w.shape.length < 3 || x.shape.length !== w.shape.length) return 0;
+  const prod = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  return w.shape[1] * prod(w.shape.slice(2)) * prod(x.shape.slice(2)) * 4;
+}
+
+/** Bytes of the im2col buffer a Conv (or the column buffer a ConvTranspose) needs while it runs (0 for convs that need none). */
 export function convWorkspaceBytes(graph: ShapedGraph, node: Node, model: RuntimeMemoryModel): number {
+  if (model.im2col && node.opType === 'ConvTranspose' && node.domain === '') return convTransposeColumnBytes(graph, node);
   if (!model.im2col || node.opType !== 'Conv' || node.domain !== '' || takesNchwc(graph, node, model)) return 0;
   const w = graph.values[node.inputs[1]];
   const y = graph.values[node.outputs[0]];
@@ -118,15 +142,29 @@ export function convWorkspaceBytes(graph: ShapedGraph, node: Node, model: Runtim
  */
 export function weightLayoutBytes(graph: ShapedGraph, weight: number, model: RuntimeMemoryModel): number {
   const v = graph.values[weight];
-  let bytes = v.bytes;
+  const widened = isFloat16AsFloat32(v, model) ? 2 * v.bytes : v.bytes;
+  let bytes = widened;
   for (const c of v.consumers) {
     const node = graph.nodes[c];
     if (!takesNchwc(graph, node, model) || v.shape.length === 0) continue;
     if (node.inputs[1] === weight || node.inputs[2] === weight) {
-      bytes = Math.max(bytes, (v.bytes / v.shape[0]) * roundUp(v.shape[0], model.nchwcBlock));
+      bytes = Math.max(bytes, (widened / v.shape[0]) * roundUp(v.shape[0], model.nchwcBlock));
     }
   }
   return bytes;
+}
+
+function isFloat16AsFloat32(v: ShapedGraph['values'][number], model: RuntimeMemoryModel): boolean {
+  return model.fp16AsFloat32 === true && v.dtype === 'float16';
+}
+
+/**
+ * Bytes of a value as the runtime holds it: a float16 value a node produces counts as float32 under fp16-as-fp32
+ * (graph inputs stay the caller's buffers); every other value its own bytes.
+ */
+export function activationBytes(graph: ShapedGraph, value: number, model: RuntimeMemoryModel): number {
+  const v = graph.values[value];
+  return v.producer >= 0 && isFloat16AsFloat32(v, model) ? 2 * v.bytes : v.bytes;
 }
 
 /** Whether `node` reads `weight` as the B operand it pre-packs (Gemm and MatMul with a constant B). */
@@ -157,8 +195,8 @@ export function inPlaceCredit(
 export function reorderInBytes(graph: ShapedGraph, node: Node, value: number, model: RuntimeMemoryModel): number {
   if (node.inputs[0] !== value || !startsNchwc(graph, node, model)) return 0;
   const v = graph.values[value];
-  if (v.dtype !== 'float32' || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
-  return v.bytes;
+  if (!(v.dtype === 'float32' || isFloat16AsFloat32(v, model)) || v.shape.length !== 4 || v.shape[1] % model.nchwcBlock !== 0) return 0;
+  return activationBytes(graph, value, model);
 }
 
 const NCHWC_POOLS = new Set(['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool']);
@@ -171,13 +209,25 @@ export function startsNchwc(graph: ShapedGraph, node: Node, model: RuntimeMemory
   if (takesNchwc(graph, node, model)) return true;
   if (model.nchwcBlock <= 1 || node.domain !== '' || !NCHWC_POOLS.has(node.opType)) return false;
   const x = graph.values[node.inputs[0]];
-  return x !== undefined && x.dtype === 'float32' && x.shape.length === 4 && x.shape[1] % model.nchwcBlock === 0;
+  return x !== undefined && (x.dtype === 'float32' || isFloat16AsFloat32(x, model)) && x.shape.length === 4 && x.shape[1] % model.nchwcBlock === 0;
 }
 
 const KEEPS_LAYOUT = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'HardSigmoid', 'HardSwish', 'Add', 'Sum', 'BatchNormalization',
-  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Upsample', 'Resize',
+  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Concat', 'Upsample',
 ]);
+
+/**
+ * Whether a Resize keeps the blocked layout: the NCHWc transformer takes only nearest with 'asymmetric' coordinates
+ * (Upsample's); Resize's default, 'half_pixel', is reordered back to NCHW first (seen in onnxruntime's optimised model).
+ */
+function resizeKeepsLayout(node: Node): boolean {
+  const text = (name: string, fallback: string): string => {
+    const a = node.attributes.get(name);
+    return a?.type === 'string' ? a.value : fallback;
+  };
+  return text('mode', 'nearest') === 'nearest' && text('coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
+}
 
 /**
  * Per value: the step of the Conv that puts it in the blocked NCHWc layout (itself, or the Conv at the head of the
@@ -192,9 +242,11 @@ export function blockedOrigins(graph: ShapedGraph, order: readonly number[], mod
     const out = node.outputs[0];
     if (out === undefined || out < 0 || node.domain !== '') return;
     const v = graph.values[out];
-    if (v.dtype !== 'float32' || v.shape.length !== 4) return;
+    if (!(v.dtype === 'float32' || isFloat16AsFloat32(v, model)) || v.shape.length !== 4) return;
     if (startsNchwc(graph, node, model)) origin[out] = step;
-    else if (KEEPS_LAYOUT.has(node.opType) && node.inputs[0] >= 0) origin[out] = origin[node.inputs[0]];
+    else if ((KEEPS_LAYOUT.has(node.opType) || (node.opType === 'Resize' && resizeKeepsLayout(node))) && node.inputs[0] >= 0) {
+      origin[out] = origin[node.inputs[0]];
+    }
   });
   return origin;
 }

@@ -12,6 +12,7 @@
 import { Node } from '../graph/graph';
 import { constantTensor, extractSubgraph } from '../graph/subgraph';
 import { writeModel } from '../onnx/write';
+import { hasControlFlow, withSymbolicDims } from '../graph/symbolic-dims';
 import { PartitionPlan, Task } from './plan';
 
 interface TaskModelHead {
@@ -56,7 +57,8 @@ export function buildTask(plan: PartitionPlan, task: Task): OnnxTaskModel {
   return {
     kind: 'onnx',
     task: task.index,
-    bytes: writeModel(graph, { producer: 'quilt-toolkit' }),
+    // A task with control flow keeps symbolic input dims (graph/symbolic-dims.ts: an untaken branch may not take the pinned ones).
+    bytes: writeModel(hasControlFlow(graph) ? withSymbolicDims(graph) : graph, { producer: 'quilt-toolkit' }),
     inputNames: task.inputs.map(nameOf),
     outputNames: task.outputs.map(nameOf),
   };

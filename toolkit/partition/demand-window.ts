@@ -88,7 +88,7 @@ export class DemandWindow {
     this.weightBytes += m.subgraphWeightBytes[e];
     this.live.add(e, e, this.handedOnBytes + m.stepBytes[e]);
     m.activationReads[e].forEach((v, k) => {
-      const bytes = values[v].bytes;
+      const bytes = m.valueBytes[v];
       const previous = m.previousRead[e][k];
       if (this.received !== undefined) {
         this.received.add(Math.max(m.producedAt[v], previous) + 1, e, bytes);
@@ -102,7 +102,7 @@ export class DemandWindow {
       }
     });
     for (const v of m.produced[e]) {
-      const bytes = values[v].bytes;
+      const bytes = m.valueBytes[v];
       this.live.add(e, e, bytes);
       if (m.keepUntil[v] > e) {
         this.handedOnBytes += bytes;
@@ -130,7 +130,7 @@ export class DemandWindow {
       this.copies?.add(p + 1, Math.min(m.keepUntil[v], this.endStep), -m.reorderOutBytes[v]);
     }
     for (const v of m.produced[s]) {
-      const bytes = values[v].bytes;
+      const bytes = m.valueBytes[v];
       if (this.received !== undefined) {
         // Now received: the second tree holds it (from its reads); it leaves the tree of produced values.
         const until = Math.min(m.keepUntil[v], last);

@@ -29,7 +29,8 @@
  *     bytes at its own step (`memory/control-flow.ts`, the same term the memory profile adds); the node is atomic;
  *   - nchwc: a weight counts with the bytes of the provider's layout (output channels rounded up to the block);
  *   - prepack: a weight that a range reads both as a pre-packed Gemm/MatMul B and otherwise counts twice;
- *   - session: every non-empty range adds the session's fixed bytes.
+ *   - session: every non-empty range adds the session's fixed bytes;
+ *   - fp16 as float32: every activation counts with the bytes the runtime holds it in (`activationBytes`).
  * The others are per-step constants or per-weight facts, which keep demand monotone under range inclusion.
  *
  * Invariant used by the partitioner: the window's demand (`DemandWindow.demand`) is monotone under range inclusion
@@ -46,12 +47,14 @@ import { ShapedGraph } from '../graph/graph';
 import { checkOrder, valuesReadBy } from '../memory/order';
 import { isActivation, valueLifetimes } from '../memory/liveness';
 import {
-  LIVENESS_ONLY, RuntimeMemoryModel, blockedOrigins, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
+  LIVENESS_ONLY, RuntimeMemoryModel, activationBytes, blockedOrigins, convWorkspaceBytes, inPlaceCredit, isPrepackedRead, reorderInBytes, weightLayoutBytes,
 } from '../memory/runtime-memory';
 import { bodyWorkingBytes } from '../memory/control-flow';
 
 export interface DemandModel {
   readonly graph: ShapedGraph;
+  /** Per value: its bytes as the runtime holds it (`activationBytes`: float16 computed in float32 counts double). */
+  readonly valueBytes: readonly number[];
   readonly order: readonly number[];
   readonly stepOfNode: readonly number[];
   /** Per value: the step of its producer, or -1 when no node produces it (graph inputs). */
@@ -155,7 +158,8 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   });
   const subgraphWeightBytes = order.map((i) => graph.nodes[i].subgraphWeightBytes);
   const blockedAt = runtime.feedsLiveToEnd ? blockedOrigins(graph, order, runtime) : graph.values.map(() => -1);
-  const reorderOutBytes = graph.values.map((v) => (blockedAt[v.index] >= 0 ? v.bytes : 0));
+  const valueBytes = graph.values.map((v) => activationBytes(graph, v.index, runtime));
+  const reorderOutBytes = graph.values.map((v) => (blockedAt[v.index] >= 0 ? valueBytes[v.index] : 0));
   const weightBytes = graph.values.map((v) => (isActivation(v) ? 0 : weightLayoutBytes(graph, v.index, runtime)));
   const packedReads = order.map((nodeIndex, step) => weightReads[step].filter((w) => isPrepackedRead(graph.nodes[nodeIndex], w, runtime)));
   const stepBytes = order.map((nodeIndex) => convWorkspaceBytes(graph, graph.nodes[nodeIndex], runtime)
@@ -165,13 +169,13 @@ export function demandModel(graph: ShapedGraph, order: readonly number[], runtim
   order.forEach((nodeIndex, step) => {
     const dying = activationReads[step].filter((v) => keepUntil[v] === step);
     const credit = inPlaceCredit(graph, graph.nodes[nodeIndex], dying, runtime);
-    inPlaceBytes.push(credit.bytes);
+    inPlaceBytes.push(credit.source >= 0 ? valueBytes[graph.nodes[nodeIndex].outputs[0]] : 0);
     inPlaceSource.push(credit.source);
   });
   return {
     graph, order, stepOfNode, producedAt, keepUntil, readSteps, activationReads, previousRead, reorderReads, previousReorderRead, reorderOutBytes, blockedAt,
     weightReads, produced, subgraphWeightBytes,
-    runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource,
+    runtime, weightBytes, packedReads, stepBytes, inPlaceBytes, inPlaceSource, valueBytes,
   };
 }
 
@@ -206,8 +210,8 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
     delta[s - start + 1] -= model.stepBytes[s] - credit;
     for (const v of model.produced[s]) {
       if (model.keepUntil[v] >= end && model.blockedAt[v] >= start) handedOnCopyBytes += model.reorderOutBytes[v];
-      delta[s - start] += values[v].bytes;
-      delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= values[v].bytes;
+      delta[s - start] += model.valueBytes[v];
+      delta[Math.min(model.keepUntil[v], end - 1) - start + 1] -= model.valueBytes[v];
     }
   }
    // A received value's blocked copy (reorder-in) is counted with it, to the range's end.
@@ -221,9 +225,9 @@ export function rangeDemand(model: DemandModel, start: number, end: number): Ran
   }
   for (const [v, last] of lastReadInRange) {
     const until = model.runtime.feedsLiveToEnd ? end - 1 : last;
-    receivedBytes += values[v].bytes;
-    delta[0] += values[v].bytes;
-    delta[until - start + 1] -= values[v].bytes;
+    receivedBytes += model.valueBytes[v];
+    delta[0] += model.valueBytes[v];
+    delta[until - start + 1] -= model.valueBytes[v];
   }
   let runtimeBytes = end > start ? model.runtime.sessionBytes : 0;
   for (const w of weights) {

@@ -72,6 +72,8 @@ export interface PartitionPlan {
   readonly thresholdBytes: number;
   /** The smallest threshold at which a quilt plan exists: the largest single-node demand. */
   readonly minFeasibleThreshold: number;
+  /** What a percentage threshold is a share of: the model's demand (propose.ts's `modelDemandBytes`). */
+  readonly modelDemandBytes: number;
   /** The node order the tasks cut (a topological order). */
   readonly order: readonly number[];
   readonly tasks: readonly Task[];

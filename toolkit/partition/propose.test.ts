@@ -139,3 +139,41 @@ test('quilt plans are optimal: equal to brute force over all cuttings of random 
   }
   assert.ok(compared >= 300);
 });
+
+/**
+ * x(10) -Tile-> e(100) -Relu-> r(100) -Relu-> s(100) -ReduceSum-> y(10). With the runtime's terms (feeds to the
+ * end, in place), the whole model is x + e | x + r (into e) | x + s (into r) | x + s + y: 120 at most, while the
+ * middle Relu as a task of its own receives e and hands r on in a buffer of its own: 200.
+ */
+function oneOperatorAboveTheWhole(): ShapedGraph {
+  const b = new GraphBuilder('above_the_whole');
+  b.input('x', 'uint8', [10]);
+  const e = b.op('Tile', ['x'], {}, 'tile');
+  const r = b.op('Relu', [e], {}, 'r');
+  const s = b.op('Relu', [r], {}, 's');
+  b.output(b.op('ReduceSum', [s], {}, 'sum'));
+  return shapeGraph(b.finish(), { tile_out: 100, r_out: 100, s_out: 100, sum_out: 10 });
+}
+
+test('a percentage threshold is a share of the demand the partitioner checks, so 100% always partitions', () => {
+  const runtime = { name: 'test', inPlace: true, feedsLiveToEnd: true, nchwcBlock: 1, im2col: true, prepack: true, threads: 1, sessionBytes: 1000 };
+  const graph = oneOperatorAboveTheWhole();
+  const order = fileOrder(graph);
+  const model = demandModel(graph, order, runtime);
+  const whole = rangeDemand(model, 0, order.length).demandBytes;
+  const relu = rangeDemand(model, 1, 2).demandBytes;
+  assert.equal(whole, 1120);
+  assert.equal(relu, 1200, 'the fixture must have one operator above the whole model, or the test shows nothing');
+  const plan = propose(graph, order, { granularity: 'quilt', threshold: '100%', runtime });
+  validate(plan);
+  assert.equal(plan.modelDemandBytes, 1200);
+  assert.equal(plan.thresholdBytes, 1200);
+  assert.equal(propose(graph, order, { granularity: 'quilt', threshold: '50%', runtime, clamp: true }).thresholdBytes, 1200);
+  // The older meaning keeps its own spelling: a share of the liveness peak (x e | e r | r s | s y: 200, no weights).
+  assert.equal(analyzeMemory(graph, order).peakBytes, 200);
+  assert.throws(() => propose(graph, order, { granularity: 'quilt', threshold: '100%peak', runtime }), /too small/);
+  // Without runtime terms the model's demand is the liveness peak, and '100%' is one task.
+  const bare = propose(graph, order, { granularity: 'quilt', threshold: '100%' });
+  assert.equal(bare.modelDemandBytes, 200);
+  assert.equal(bare.tasks.length, 1);
+});

@@ -30,7 +30,10 @@ import { constantsBeforeReaders, layerRanges } from './layer';
 
 export interface ProposeOptions {
   readonly granularity: Granularity;
-  /** Required for `quilt`: bytes, a size with a unit ('64MiB') or a percentage of the model's peak ('50%'). Ignored otherwise. */
+  /**
+   * Required for `quilt`: bytes, a size with a unit ('64MiB'), a percentage of the model's demand ('50%',
+   * `modelDemandBytes`) or of its liveness peak ('50%peak'). Ignored otherwise.
+   */
   readonly threshold?: number | string;
   /** Alignment of pool slots in bytes (default 1). */
   readonly poolAlignment?: number;
@@ -41,7 +44,7 @@ export interface ProposeOptions {
   readonly clamp?: boolean;
   /**
    * The runtime's own memory to include in every demand (`memory/runtime-memory.ts`); default: none (liveness only).
-   * With one, a percentage threshold is a share of the whole model's demand under it.
+   * With one, a percentage threshold is a share of the model's demand under it (`modelDemandBytes`).
    */
   readonly runtime?: RuntimeMemoryModel;
 }
@@ -63,11 +66,10 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
     case 'quilt': {
       const model = demandModel(graph, order, options.runtime);
       if (options.threshold === undefined) {
-        throw new QuiltError(`model '${graph.name}': granularity 'quilt' needs a threshold (bytes, e.g. 64MiB, or a percentage of the peak, e.g. 50%)`);
+        throw new QuiltError(`model '${graph.name}': granularity 'quilt' needs a threshold (bytes, e.g. 64MiB, or a percentage of the model's demand, e.g. 50%)`);
       }
-      const peak = options.runtime === undefined ? analyzeMemory(graph, order).peakBytes : rangeDemand(model, 0, order.length).demandBytes;
-      const asked = parseThreshold(options.threshold, peak);
       const tightest = tightestStep(model);
+      const asked = parseThreshold(options.threshold, modelDemandBytes(model), 'threshold', analyzeMemory(graph, order).peakBytes);
       const threshold = options.clamp === true && tightest !== undefined ? Math.max(asked, tightest.demandBytes) : asked;
       if (tightest !== undefined && tightest.demandBytes > threshold) {
         const node = graph.nodes[order[tightest.step]];
@@ -85,6 +87,17 @@ export function propose(graph: ShapedGraph, order: readonly number[], options: P
 
 function describeBytes(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
+}
+
+/**
+ * The model's demand, what a percentage threshold is a share of: the larger of the whole model's demand as one task
+ * and the largest demand of one operator as a task alone (the smallest feasible threshold), both with the model's
+ * runtime terms. With the runtime's terms an operator alone can demand more than the whole model (a task keeps
+ * the tensors it receives to its end, copies blocked ones in and the ones it hands on back), so taking the whole
+ * model's demand alone could make '95%' less than one operator; with the larger, '100%' always partitions.
+ */
+export function modelDemandBytes(model: DemandModel): number {
+  return Math.max(rangeDemand(model, 0, model.order.length).demandBytes, tightestStep(model)?.demandBytes ?? 0);
 }
 
 /** The smallest threshold at which a quilt plan exists: the largest demand of one operator alone (0 for none). */
@@ -214,6 +227,7 @@ export function describePlan(
     granularity,
     thresholdBytes: threshold ?? largestTask,
     minFeasibleThreshold: tightest?.demandBytes ?? 0,
+    modelDemandBytes: Math.max(rangeDemand(model, 0, order.length).demandBytes, tightest?.demandBytes ?? 0),
     order,
     tasks,
     cuts,

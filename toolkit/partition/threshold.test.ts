@@ -20,3 +20,10 @@ test('bad thresholds are QuiltErrors that quote the input', () => {
   }
   assert.throws(() => parseThreshold('1%', 10), /must be positive/);
 });
+
+test("a percentage is a share of the model's demand, a '%peak' one of the liveness peak", () => {
+  assert.equal(parseThreshold('50%', 1000, 'threshold', 600), 500);
+  assert.equal(parseThreshold('50%peak', 1000, 'threshold', 600), 300);
+  assert.equal(parseThreshold(' 50 % peak ', 1000, 'threshold', 600), 300);
+  assert.throws(() => parseThreshold('x%peak', 1000, 'threshold', 600), (e: unknown) => e instanceof QuiltError);
+});

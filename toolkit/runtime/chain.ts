@@ -18,9 +18,15 @@ export interface LoadedChain {
 
 export async function loadChain(backend: Backend, models: readonly TaskModel[], outputsOnDevice = false): Promise<LoadedChain> {
   const sessions: Session[] = [];
-  for (const [i, m] of models.entries()) {
-    // The last task hands its results to the host; earlier ones may keep theirs on the device (the pool).
-    sessions.push(await backend.load(loadable(m), { outputsOnDevice: outputsOnDevice && i < models.length - 1 }));
+  try {
+    for (const [i, m] of models.entries()) {
+      // The last task hands its results to the host; earlier ones may keep theirs on the device (the pool).
+      sessions.push(await backend.load(loadable(m), { outputsOnDevice: outputsOnDevice && i < models.length - 1 }));
+    }
+  } catch (error) {
+    // A task that fails to load: the ones already loaded are released before the error goes on.
+    for (const s of sessions) await s.dispose().catch(() => undefined);
+    throw error;
   }
   const lastReader = new Map<string, number>();
   models.forEach((m, i) => { for (const name of m.inputNames) lastReader.set(name, i); });

@@ -30,6 +30,7 @@ import { cpuLaneLayout } from './cpu-session-options';
 import { calibratedCpuRuntimeMemory } from './cpu-memory-model';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { LaneQueue } from './lane-queue';
+import { trackBackend, untrackBackend } from './live-backends';
 
 export interface CpuBackendOptions {
   /** How many tasks can run at once (worker lanes); default: the number of cores. */
@@ -226,14 +227,22 @@ export class CpuBackend implements Backend, LaneHome {
     this.ensureLanes()[lane].post({ kind: 'fault', fault });
   }
 
-  /** Stops the worker lanes (sessions and resident tensors are gone with them). */
+  /** Sessions loaded and not yet disposed (every lane holds each). */
+  get openSessions(): number {
+    return this.models.size;
+  }
+
+  /** Stops the worker lanes, each after releasing its sessions and resident tensors. */
   async close(): Promise<void> {
     this.closed = true;
+    untrackBackend(this);
+    this.models.clear();
     const lanes = this.pool.splice(0);
-    await Promise.all(lanes.map((l) => l.terminate()));
+    await Promise.all(lanes.map((l) => l.terminate(this.nextCall++)));
   }
 
   private ensureLanes(): Lane[] {
+    if (!this.closed && this.pool.length === 0) trackBackend(this);
     while (this.pool.length < this.lanes) {
       const i = this.pool.length;
       this.pool.push(this.newLane(i));

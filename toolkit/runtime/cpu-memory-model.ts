@@ -32,7 +32,7 @@ export function cpuRuntimeMemory(options: { threads?: number; sessionBytes?: num
   const threads = options.threads ?? cpuLaneLayout(os.cpus().length).threads;
   return {
     name: `onnxruntime cpu (nchwc block ${block}, ${threads} thread${threads === 1 ? '' : 's'})`,
-    inPlace: true, feedsLiveToEnd: true, nchwcBlock: block, im2col: true, prepack: true, threads, sessionBytes: options.sessionBytes ?? 0,
+    inPlace: true, feedsLiveToEnd: true, nchwcBlock: block, im2col: true, prepack: true, fp16AsFloat32: true, threads, sessionBytes: options.sessionBytes ?? 0,
   };
 }
 

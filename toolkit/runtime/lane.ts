@@ -61,7 +61,7 @@ export class Lane {
         return;
       }
       const owed = { resolve, reject };
-      if (message.kind === 'run' || message.kind === 'take') this.calls.set(message.callId, owed);
+      if (message.kind === 'run' || message.kind === 'take' || message.kind === 'close') this.calls.set(message.callId, owed);
       else if (message.kind === 'load') {
         const waiting = this.loads.get(message.sessionId) ?? [];
         waiting.push(owed);
@@ -77,8 +77,10 @@ export class Lane {
     if (!this.dead) this.worker.postMessage(message, transfer);
   }
 
-  async terminate(): Promise<void> {
+  /** Ends the lane: its sessions released first (`close`, when it is alive), then the worker terminated. */
+  async terminate(closeCallId?: number): Promise<void> {
     this.closing = true;
+    if (closeCallId !== undefined && !this.dead) await this.request({ kind: 'close', callId: closeCallId }).catch(() => undefined);
     await this.worker.terminate();
   }
 

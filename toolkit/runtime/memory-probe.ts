@@ -110,22 +110,29 @@ function makeFeeds(inputs: readonly ProbeInput[]): Record<string, ort.Tensor> {
 }
 
 export async function probe(request: ProbeRequest): Promise<ProbeResult> {
+  // Every session is released on every path before the probe returns (a live one at exit can abort the process).
   const warm = await ort.InferenceSession.create(request.warmupFile, cpuSessionOptions(request.threads));
-  await warm.run({ [warm.inputNames[0]]: new ort.Tensor('float32', new Float32Array(4), [1, 4]) });
-  await warm.release();
+  try {
+    await warm.run({ [warm.inputNames[0]]: new ort.Tensor('float32', new Float32Array(4), [1, 4]) });
+  } finally {
+    await warm.release();
+  }
   collectGarbage();
   const baselineBytes = statusBytes('VmRSS');
   const session = await ort.InferenceSession.create(request.modelFile, cpuSessionOptions(request.threads));
-  collectGarbage();
-  const sessionBytes = statusBytes('VmRSS') - baselineBytes;
-  const feeds = makeFeeds(request.inputs);
-  fs.writeFileSync('/proc/self/clear_refs', '5');
-  const outputs = await session.run(feeds);
-  const peak = statusBytes('VmHWM');
-  let outputCopyBytes = 0;
-  for (const t of Object.values(outputs)) outputCopyBytes += (t.data as ArrayBufferView).byteLength;
-  await session.release();
-  return { baselineBytes, sessionBytes, measuredBytes: peak - baselineBytes - outputCopyBytes, outputCopyBytes };
+  try {
+    collectGarbage();
+    const sessionBytes = statusBytes('VmRSS') - baselineBytes;
+    const feeds = makeFeeds(request.inputs);
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    const outputs = await session.run(feeds);
+    const peak = statusBytes('VmHWM');
+    let outputCopyBytes = 0;
+    for (const t of Object.values(outputs)) outputCopyBytes += (t.data as ArrayBufferView).byteLength;
+    return { baselineBytes, sessionBytes, measuredBytes: peak - baselineBytes - outputCopyBytes, outputCopyBytes };
+  } finally {
+    await session.release();
+  }
 }
 
 if (require.main === module) {

@@ -19,6 +19,7 @@ import { ortTensor } from './ort-tensor';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from './cpu-backend';
+import { trackBackend, untrackBackend } from './live-backends';
 
 /** The backends onnxruntime runs here. */
 export type OrtBackendName = 'cpu' | 'webgpu' | 'cuda';
@@ -50,15 +51,22 @@ function probe(): Uint8Array {
   return probeModel;
 }
 
-/** A session in this process. */
+/** A session in this process (registered in live-backends.ts until disposed). */
 class OrtSession implements Session {
-  constructor(private readonly session: ort.InferenceSession) {}
+  private readonly holder = { close: () => this.dispose() };
+  private disposed = false;
+  constructor(private readonly session: ort.InferenceSession) { trackBackend(this.holder); }
   get inputNames(): readonly string[] { return this.session.inputNames; }
   get outputNames(): readonly string[] { return this.session.outputNames; }
   async run(feeds: Readonly<Record<string, TensorHandle>>): Promise<Record<string, TensorHandle>> {
     return (await this.session.run(feeds as Record<string, ort.Tensor>)) as Record<string, TensorHandle>;
   }
-  async dispose(): Promise<void> { await this.session.release(); }
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    untrackBackend(this.holder);
+    await this.session.release();
+  }
 }
 
 /** webgpu and cuda: sessions in this process (their tensors may live on the GPU, which threads cannot share). */
@@ -141,9 +149,13 @@ export async function checkBackend(name: OrtBackendName): Promise<string | undef
   if (listed === undefined) return `onnxruntime-node ${ort.env.versions.common} does not list it`;
   try {
     const session = await ort.InferenceSession.create(probe(), { executionProviders: [name], ...ortSessionLogOptions() });
-    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [4]) });
-    const data = out[session.outputNames[0]].data as Float32Array;
-    await session.release();
+    let data: Float32Array;
+    try {
+      const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [4]) });
+      data = out[session.outputNames[0]].data as Float32Array;
+    } finally {
+      await session.release();
+    }
     if (Array.from(data).join(',') !== '0,2,0,4') return 'it computed a wrong answer on a test model';
     return undefined;
   } catch (error) {

@@ -5,6 +5,8 @@
  *   load {sessionId, bytes, threads} -> loaded {sessionId, inputNames, outputNames} | failed {sessionId, message}
  *   run {callId, sessionId, feeds, keep} -> result {callId, outputs, kept} | failed {callId, message}
  *   take {callId, ids} -> taken {callId, tensors};  drop {ids};  release {sessionId};  fault {fault}
+ *   close {callId} -> closed {callId}: every session released (onnxruntime-node aborts the process when a session
+ *   is still alive while its thread or the process ends), every resident tensor forgotten
  * Resident tensors: outputs named in `keep` stay here (the request's cut tensors: the pool of this lane) until a
  * `drop` or a `take`; a later run feeds them by id without any message carrying their data. Data that leaves
  * the lane (results, taken tensors) is transferred, not copied.
@@ -131,9 +133,21 @@ async function handle(request: WorkerRequest): Promise<void> {
       fault = request.fault;
       return;
     case 'release': {
-      const session = await sessions.get(request.sessionId);
+      const loading = sessions.get(request.sessionId);
       sessions.delete(request.sessionId);
+      const session = await loading;
       if (session !== undefined) await session.release();
+      return;
+    }
+    case 'close': {
+      const loading = [...sessions.values()];
+      sessions.clear();
+      resident.clear();
+      for (const p of loading) {
+        const session = await p;
+        if (session !== undefined) await session.release().catch(() => undefined);
+      }
+      reply({ kind: 'closed', callId: request.callId });
       return;
     }
   }

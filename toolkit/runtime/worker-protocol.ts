@@ -34,7 +34,9 @@ export type WorkerRequest =
   | { readonly kind: 'drop'; readonly ids: readonly number[] }
   /** Hand resident tensors back (transferred) and forget them: the first half of a lane-to-lane move. */
   | { readonly kind: 'take'; readonly callId: number; readonly ids: readonly number[] }
-  | { readonly kind: 'fault'; readonly fault: LaneFault };
+  | { readonly kind: 'fault'; readonly fault: LaneFault }
+  /** Release every session and forget every resident tensor, then say so: the lane is about to be terminated. */
+  | { readonly kind: 'close'; readonly callId: number };
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly sessionId: number; readonly inputNames: string[]; readonly outputNames: string[] }
@@ -43,4 +45,5 @@ export type WorkerReply =
       readonly outputs: Record<string, WireTensor>; readonly kept: Record<string, TensorShape>;
     }
   | { readonly kind: 'taken'; readonly callId: number; readonly tensors: Record<number, WireTensor> }
+  | { readonly kind: 'closed'; readonly callId: number }
   | { readonly kind: 'failed'; readonly sessionId?: number; readonly callId?: number; readonly message: string };

@@ -38,3 +38,11 @@ test('checkBudget passes at exactly the need and throws a BudgetTooSmallError wi
   assert.throws(() => checkBudget(need, 37, 'quilt'), (e: unknown) => e instanceof BudgetTooSmallError && e instanceof QuiltError
     && e.neededBytes === 38 && e.budgetBytes === 37 && e.model === 'a' && e.policy === 'quilt' && !e.message.includes('\n'));
 });
+
+test("parseBudget: '60%' of the sum of the models' demands, '60%peak' of the sum of their peaks", () => {
+  const bases = { demandBytes: 2000, peakBytes: 1000 };
+  assert.equal(parseBudget('60%', bases), 1200);
+  assert.equal(parseBudget('60%peak', bases), 600);
+  assert.equal(parseBudget('100%', bases), 2000);
+  assert.throws(() => parseBudget('-1%peak', bases), QuiltError);
+});

@@ -1,22 +1,32 @@
 /**
  * Budgets, each rule written once:
- *  - parsing: bytes, a size with a unit ('2GiB'), a share of the sum of the models' peaks ('60%', the strict
- *    parser of core/percent.ts), or 'unlimited';
+ *  - parsing: bytes, a size with a unit ('2GiB'), a share of the sum of the models' demands ('60%', the strict
+ *    parser of core/percent.ts; each model's demand with the backend's runtime terms, the one its percentage
+ *    thresholds are shares of, so '100%' holds every model at once), a share of the sum of their liveness
+ *    peaks ('60%peak', the older meaning), or 'unlimited';
  *  - the budget a workload needs under a step-by-step policy: one request alone must fit, so the largest
  *    task demand of any model used, plus that model's pool when the pool is on and the model has more than one
  *    task. The scheduler checks it before a run, and reproduce, the bench and the notebooks ask for it
  *    (`budgetNeed`) instead of catching an error: a budget below it is a BudgetTooSmallError with the bytes.
  */
 import { BudgetTooSmallError } from '../core/memory-errors';
-import { isPercentText, parsePercent, shareOf } from '../core/percent';
+import { isPeakPercentText, isPercentText, parsePeakPercent, parsePercent, shareOf } from '../core/percent';
 import { formatBytes, parseBytes } from '../core/units';
 
 export const UNLIMITED_BUDGET = Number.MAX_SAFE_INTEGER;
 
-/** A budget in bytes: '60%' is a share of `sumOfPeaks`; 'unlimited' is no limit. */
-export function parseBudget(budget: number | string, sumOfPeaks: number): number {
+/** What a budget's percentages are shares of: the sum of the models' demands ('60%') and of their peaks ('60%peak'). */
+export interface BudgetBases {
+  readonly demandBytes: number;
+  readonly peakBytes: number;
+}
+
+/** A budget in bytes: '60%' is a share of the models' demands, '60%peak' of their peaks (a number: both); 'unlimited' is no limit. */
+export function parseBudget(budget: number | string, bases: number | BudgetBases): number {
+  const { demandBytes, peakBytes } = typeof bases === 'number' ? { demandBytes: bases, peakBytes: bases } : bases;
   if (typeof budget === 'string' && /^\s*(unlimited|none|inf(inity)?)\s*$/i.test(budget)) return UNLIMITED_BUDGET;
-  if (isPercentText(budget)) return shareOf(sumOfPeaks, parsePercent(budget, '--budget'));
+  if (isPeakPercentText(budget)) return shareOf(peakBytes, parsePeakPercent(budget, '--budget'));
+  if (isPercentText(budget)) return shareOf(demandBytes, parsePercent(budget, '--budget'));
   return parseBytes(budget, '--budget');
 }
 

@@ -19,6 +19,7 @@ import { writeModel } from '../onnx/write';
 import { ortSessionLogOptions } from '../onnx/ort-log';
 import { extractSubgraph } from '../graph/subgraph';
 import { branchInputsWithoutValue } from '../graph/branch-inputs';
+import { hasControlFlow, withSymbolicDims } from '../graph/symbolic-dims';
 import { FallbackWave } from './fallback-wave';
 import { expandValues } from './inputs';
 import { Known, isSmall, known } from './known';
@@ -136,7 +137,10 @@ async function ask(graph: Graph, q: Ask): Promise<Map<number, Known>> {
   let session: ort.InferenceSession | undefined;
   const found = new Map<number, Known>();
   try {
-    session = await ort.InferenceSession.create(writeModel(q.model), {
+    // With control flow, the model goes to onnxruntime with symbolic input dims (graph/symbolic-dims.ts): the feeds
+    // give the shapes, and an untaken branch that cannot take the pinned ones does not stop the load.
+    const model = hasControlFlow(q.model) ? withSymbolicDims(q.model) : q.model;
+    session = await ort.InferenceSession.create(writeModel(model), {
       executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', ...ortSessionLogOptions(),
     });
     const meta = new Map(session.outputMetadata.map((m) => [m.name, m]));

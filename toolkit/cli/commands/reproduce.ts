@@ -32,7 +32,7 @@ export const reproduceCommand: Command = {
       prefix,
       warm,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
-      sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
+      sweepBudgets: quick ? [] : ['45%peak', '50%peak', '60%peak', '80%peak', '100%peak'],
       onProgress: (stage, p) => {
         const label = `${stage}: ${p.policy}`;
         if (label !== current) { if (current) progress.stop(); current = label; progress.start(p.total, label); }

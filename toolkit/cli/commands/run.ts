@@ -61,6 +61,7 @@ export const runCommand: Command = {
     if (boolFlag(args, 'json')) {
       printJson({
         backend: result.backend, device: result.device, workload: result.workload.name, budgetBytes: result.budgetBytes,
+        budgetPercent: result.budgetPercent, sumOfDemandsBytes: result.sumOfDemandsBytes,
         concurrency: result.concurrency, warm: result.warm === true, policies: summary, notRun: result.notRun, files,
       });
     } else {

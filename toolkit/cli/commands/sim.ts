@@ -65,7 +65,7 @@ async function validate(argv: readonly string[]): Promise<number> {
   try {
     const v = await validateSim({
       workload: stringFlag(args, 'workload') ?? path.join(root, 'datasets', 'workloads', 'default.json'),
-      budget: stringFlag(args, 'budget') ?? '60%', real, sim,
+      budget: stringFlag(args, 'budget') ?? '60%peak', real, sim,
       policies: stringFlag(args, 'policy')?.split(','),
       requests: stringFlag(args, 'requests') === undefined ? undefined : intFlag(args, 'requests', 1),
       onProgress: (stage, p) => {

@@ -3,6 +3,9 @@
  * operands are promoted (a leading / trailing 1 that is dropped again) and batch dims broadcast.
  * Einsum: each letter's size comes from the operands; the output is the explicit `->` part, or the
  * letters that occur once, sorted; `...` stands for broadcast batch dims.
+ * LSTM / GRU / RNN: X is [seq, batch, input] (layout 0) or [batch, seq, input] (layout 1); with D directions
+ * (2 when bidirectional) and H = hidden_size (else R's last dim), Y is [seq, D, batch, H] (layout 1: [batch,
+ * seq, D, H]) and Y_h (and LSTM's Y_c) [D, batch, H] (layout 1: [batch, D, H]).
  */
 import { broadcastShapes } from '../broadcast';
 import { RuleContext, ShapeRule } from '../context';
@@ -83,9 +86,25 @@ const einsum: ShapeRule = (ctx) => {
   return [known(ctx.input(0).dtype, shape)];
 };
 
+const recurrent: ShapeRule = (ctx) => {
+  const x = ctx.input(0);
+  if (x.shape.length !== 3) throw ctx.error(`X must be 3-D, got [${x.shape}]`);
+  const layout = ctx.int('layout', 0);
+  const [seq, batch] = layout === 0 ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
+  const directions = ctx.string('direction', 'forward') === 'bidirectional' ? 2 : 1;
+  const r = ctx.input(2);
+  const hidden = ctx.int('hidden_size', r.shape[r.shape.length - 1]);
+  const y = layout === 0 ? [seq, directions, batch, hidden] : [batch, seq, directions, hidden];
+  const state = layout === 0 ? [directions, batch, hidden] : [batch, directions, hidden];
+  return [known(x.dtype, y), known(x.dtype, state), known(x.dtype, state)].slice(0, Math.max(1, ctx.outputCount));
+};
+
 export const LINEAR_RULES: Readonly<Record<string, ShapeRule>> = {
   Gemm: gemm,
   MatMul: matMul,
   MatMulInteger: matMul,
   Einsum: einsum,
+  LSTM: recurrent,
+  GRU: recurrent,
+  RNN: recurrent,
 };
