@@ -31,6 +31,7 @@
  * what was measured. Tensors come from the backend's own factory (Backend.tensor), so any backend serves.
  */
 import * as fs from 'node:fs';
+import { QuiltError } from '../../core/errors';
 import { GraphBuilder } from '../../graph/builder';
 import { writeModel } from '../../onnx/write';
 import { Backend, Session, TensorHandle, tensorBytes } from '../../runtime/backend';
@@ -252,8 +253,13 @@ export async function calibrateBackend(options: CalibrateOptions): Promise<Devic
     const predicted = opsTimeMs(facts.ops, params);
     const inputMs = copyMs(Object.values(m.feeds).reduce((sum, t) => sum + tensorBytes(t), 0));
     const edgeMs = (facts.boundaryBytes / boundaryRate) * 1000;
+    const computeMs = m.alone - overhead - inputMs - edgeMs;
+    if (!(computeMs > 0)) {
+      // A model whose time alone is within the fixed costs has no measurable compute: no factor can be derived.
+      throw new QuiltError(`calibrate: ${m.name} alone took ${m.alone.toFixed(3)} ms, no more than its fixed costs (run overhead ${overhead.toFixed(3)} ms, input copy ${inputMs.toFixed(3)} ms, boundary ${edgeMs.toFixed(3)} ms): use a workload of larger models`);
+    }
     factors[m.name] = {
-      value: Number((Math.max(0, m.alone - overhead - inputMs - edgeMs) / predicted).toFixed(4)),
+      value: Number((computeMs / predicted).toFixed(4)),
       source: here(`whole ${m.name} alone ${m.alone.toFixed(2)} ms, minus the run overhead, the input copy and its boundary tensors, over its roofline time ${predicted.toFixed(2)} ms`),
     };
   }
