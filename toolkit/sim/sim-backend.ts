@@ -34,7 +34,12 @@ import { SimDevice } from './device';
 import { LaneTensor, SimLanes } from './lanes';
 import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
-import { opsTimeMs } from './roofline';
+import { opsTimeMs, opTimesMs } from './roofline';
+import { hostPipeline } from './host-pipeline';
+import { HostMemory } from './link';
+import { profileCopyTime } from './profile-links';
+import { gpuRuntimeMemory } from '../memory/gpu-runtime-memory';
+import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { buildSimTasks, decodeSimTask, opsOf, SimTaskSpec } from './task-model';
 import type { PartitionPlan } from '../partition/plan';
 import type { TaskModel } from '../partition/build';
@@ -61,6 +66,8 @@ export interface TaskFacts {
   readonly ops: readonly OpWork[];
   readonly computeType: string;
   readonly weightBytes: number;
+  /** Bytes of each weight tensor: a session's load uploads them one copy each. */
+  readonly weightTensorBytes: readonly number[];
   readonly inputNames: readonly string[];
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
   /** Bytes of the task's inputs and outputs (activations that enter and leave its session). */
@@ -77,17 +84,19 @@ function listBytes(tensors: readonly { dims: readonly number[]; type: string }[]
 export interface TaskCost extends TaskFacts {
   /** Device time alone, ms (roofline + launches, times the model's factor; plus the boundary tensors' time). */
   readonly deviceMs: number;
+  /** Time alone the device waits for the host's kernel launches (profiles with hostPerKernelMs; host-pipeline.ts), else 0. */
+  readonly hostMs: number;
 }
 
 /** Facts of an ONNX task model's graph. */
 export function factsOfGraph(graph: ShapedGraph): TaskFacts {
-  let weightBytes = 0;
-  for (const v of graph.values) if (v.kind === 'weight') weightBytes += v.bytes;
+  const weightTensorBytes = graph.values.filter((v) => v.kind === 'weight').map((v) => v.bytes);
   return {
     model: modelOfTask(graph.name),
     ops: graphWork(graph),
     computeType: graph.values.find((v) => v.kind === 'weight' && v.dtype.startsWith('float'))?.dtype ?? 'float32',
-    weightBytes,
+    weightBytes: weightTensorBytes.reduce((a, b) => a + b, 0),
+    weightTensorBytes,
     inputNames: graph.inputs.map((i) => graph.values[i].name),
     outputs: graph.outputs.map((i) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype })),
     boundaryBytes: [...graph.inputs, ...graph.outputs].reduce((s, i) => s + graph.values[i].bytes, 0),
@@ -96,7 +105,10 @@ export function factsOfGraph(graph: ShapedGraph): TaskFacts {
 
 /** Facts of a sim task description. */
 export function factsOfSpec(spec: SimTaskSpec): TaskFacts {
-  return { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs) };
+  return {
+    ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs),
+    weightTensorBytes: spec.weightTensors ?? (spec.weightBytes > 0 ? [spec.weightBytes] : []),
+  };
 }
 
 /** Time of a task's boundary tensors on a profile, ms (0 where the profile has no taskBoundaryBytesPerS). */
@@ -109,10 +121,22 @@ export function boundaryMs(bytes: number, profile: DeviceProfile): number {
 export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
   const peak = (profile.peakFlopsPerS[facts.computeType] ?? profile.peakFlopsPerS.float32).value;
   const factor = profile.modelFactors?.[facts.model]?.value ?? 1;
-  const deviceMs = opsTimeMs(facts.ops, {
+  const roofline = {
     peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
-  }, factor) + boundaryMs(facts.boundaryBytes, profile);
-  return { ...facts, deviceMs };
+    kernelFloorMs: profile.kernelFloorMs?.value,
+  };
+  const boundary = boundaryMs(facts.boundaryBytes, profile);
+  if (profile.hostPerKernelMs !== undefined) {
+    const p = hostPipeline(opTimesMs(facts.ops, roofline, factor), facts.ops.map((o) => o.kernels > 0), profile.hostPerKernelMs.value);
+    return { ...facts, deviceMs: p.deviceMs + boundary, hostMs: p.hostMs };
+  }
+  return { ...facts, deviceMs: opsTimeMs(facts.ops, roofline, factor) + boundary, hostMs: 0 };
+}
+
+/** What uploading one weight tensor costs beyond its copy (the profile's upload terms; 0 without them), ms. */
+export function uploadExtraMs(bytes: number, profile: DeviceProfile): number {
+  if (bytes <= 0) return 0;
+  return (profile.uploadPerTensorMs?.value ?? 0) + (profile.uploadBytesPerS ? (bytes / profile.uploadBytesPerS.value) * 1000 : 0);
 }
 
 export class SimBackend implements Backend {
@@ -125,9 +149,13 @@ export class SimBackend implements Backend {
   private readonly inLane = new WeakMap<TensorHandle, LaneTensor>();
   private readonly costs = new WeakMap<Uint8Array, TaskCost>();
 
-  constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
+  /** Host memory the run's copies come from (`--host-memory`; default pageable). */
+  readonly hostMemory: HostMemory;
+
+  constructor(readonly profile: DeviceProfile, readonly profileFile: string, options: { hostMemory?: HostMemory } = {}) {
+    this.hostMemory = options.hostMemory ?? 'pageable';
     this.name = `sim:${profile.name}`;
-    this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
+    this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; ${this.hostMemory} host memory; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
     this.hasDeviceMemory = profile.hasDeviceMemory;
     this.concurrency = profile.concurrency.value;
     this.sim = this.makeDevice(new VirtualClock());
@@ -140,8 +168,9 @@ export class SimBackend implements Backend {
 
   private makeDevice(clock: VirtualClock): SimDevice {
     const p = this.profile;
-    const link = (l: DeviceProfile['h2d']) => (l ? { bytesPerS: l.bytesPerS.value, latencyMs: l.latencyMs.value } : undefined);
-    return new SimDevice(clock, { interference: p.interference.value, h2d: link(p.h2d), d2h: link(p.d2h) });
+    return new SimDevice(clock, {
+      interference: p.interference.value, h2d: profileCopyTime(p, 'h2d', this.hostMemory), d2h: profileCopyTime(p, 'd2h', this.hostMemory),
+    });
   }
 
   /** Task descriptions instead of ONNX task models: nothing computes, so no weights need copying. */
@@ -179,8 +208,14 @@ export class SimBackend implements Backend {
 
   async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const cost = this.costOf(model);
-    if (this.hasDeviceMemory) await this.sim.copy('h2d', cost.weightBytes);
+    // One copy per weight tensor, queued on the h2d engine in order; the session is ready when the last one lands.
+    if (this.hasDeviceMemory) await Promise.all(cost.weightTensorBytes.map((b) => this.sim.copy('h2d', b, uploadExtraMs(b, this.profile))));
     return new SimSession(this, cost, options.outputsOnDevice ?? false);
+  }
+
+  /** GPU memory rules (memory/gpu-runtime-memory.ts) where the device has memory of its own; else liveness only. */
+  async runtimeMemory(): Promise<RuntimeMemoryModel> {
+    return gpuRuntimeMemory({ name: this.name, contextBytes: this.profile.contextBytes?.value, none: !this.hasDeviceMemory });
   }
 
   /** @internal the device of the run in progress */
@@ -244,7 +279,7 @@ class SimSession implements Session {
       }
       await device.copy('h2d', bytes);
     }
-    await device.host(profile.runOverheadMs.value);
+    await device.host(profile.runOverheadMs.value + this.cost.hostMs);
     await device.compute(this.cost.deviceMs, profile.taskShare.value);
     const outputs: Record<string, TensorHandle> = {};
     let back = 0;

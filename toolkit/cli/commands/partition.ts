@@ -9,8 +9,7 @@
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
 import { openBackend } from '../../runtime/ort-backend';
-import { RuntimeMemoryModel } from '../../memory/runtime-memory';
-import { openAnyBackend } from '../../sim/open';
+import { BACKEND_FLAGS, backendRuntime } from './backend-options';
 import { formatBytes } from '../../core/units';
 import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
@@ -20,18 +19,8 @@ import { Command } from './index';
 
 const FLAGS = {
   ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const }, order: { type: 'string' as const },
-  backend: { type: 'string' as const },
+  ...BACKEND_FLAGS,
 };
-
-/** The runtime memory of the backend the plan is for (`--backend`, default cpu); undefined: liveness only. */
-async function backendRuntime(args: ParsedArgs): Promise<RuntimeMemoryModel | undefined> {
-  const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
-  try {
-    return await backend.runtimeMemory?.();
-  } finally {
-    await backend.close?.();
-  }
-}
 
 async function request(args: ParsedArgs) {
   return {

@@ -1,9 +1,9 @@
-/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
+/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned] [--budget b] [--warm] [--out-dir results] [--json]`. */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
-import { openAnyBackend } from '../../sim/open';
+import { BACKEND_FLAGS, openBackendOf } from './backend-options';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -13,16 +13,17 @@ export const reproduceCommand: Command = {
   summary: "the paper's comparison: every policy on the default workload under a memory budget; writes results/",
   async run(argv) {
     const args = parseCommandArgs('reproduce', argv, {
-      quick: { type: 'boolean' }, warm: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+      quick: { type: 'boolean' }, warm: { type: 'boolean' }, ...BACKEND_FLAGS, budget: { type: 'string' }, 'out-dir': { type: 'string' },
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
-    const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackendOf(args);
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
-    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
+    const pinned = stringFlag(args, 'host-memory') === 'pinned' ? '-pinned' : '';
+    const prefix = `${backend.name.replace(':', '-')}${pinned}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
