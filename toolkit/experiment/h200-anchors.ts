@@ -132,10 +132,13 @@ export interface AnchorRow {
   readonly basis: 'fitted' | 'predicted';
 }
 
-/** A request alone as the measurement timed it (forward only: no copies), on a profile, ms. */
+/**
+ * A request alone as the measurement timed it, on a profile, ms: the forward only (CUDA events around it), so no
+ * copies and no session.run overhead (runOverheadMs), which a PyTorch forward does not have.
+ */
 export function forwardMs(facts: TaskFacts, profile: DeviceProfile): number {
   const cost = taskCost(facts, profile);
-  return profile.runOverheadMs.value + cost.hostMs + cost.deviceMs;
+  return cost.hostMs + cost.deviceMs;
 }
 
 /** Whole-model upload from pageable memory on a profile (one copy per tensor plus its upload terms), ms. */
@@ -145,10 +148,14 @@ export function profileUploadMs(facts: TaskFacts, profile: DeviceProfile, hostMe
   return facts.weightTensorBytes.reduce((s, b) => s + copy(b) + uploadExtraMs(b, profile), 0);
 }
 
-/** Throughput of K closed-loop clients of one batch-1 request over one client's, on a profile (sharing.ts). */
+/**
+ * Throughput of K closed-loop clients of one batch-1 request over one client's, on a profile (sharing.ts): each
+ * client's host part is its own, the device part is stretched by K tasks' sharing; forwards as the measurement ran
+ * them (no session.run overhead, as `forwardMs`).
+ */
 export function replicaSpeedup(facts: TaskFacts, profile: DeviceProfile, k: number): number {
   const cost = taskCost(facts, profile);
-  const host = profile.runOverheadMs.value + cost.hostMs;
+  const host = cost.hostMs;
   const one = host + cost.deviceMs;
   const shares = Array.from({ length: k }, () => profile.taskShare.value);
   return (k * one) / (host + cost.deviceMs * stretch(shares, { interference: profile.interference.value }));
