@@ -53,7 +53,8 @@ async function figures(ref: string, profile: DeviceProfile, options: { batch: nu
   const down = profile.d2h ? { bytesPerS: profile.d2h.bytesPerS.value, latencyMs: profile.d2h.latencyMs.value } : undefined;
   const aloneMs = (up ? copyMs(bytesOf(spec.inputs), up) : 0) + profile.runOverheadMs.value + cost.deviceMs
     + (down ? copyMs(bytesOf(spec.outputs), down) : 0);
-  return { aloneMs, uploadMs: up ? copyMs(cost.weightBytes, up) : 0 };
+  // One copy per weight tensor, as the sim backend uploads them.
+  return { aloneMs, uploadMs: up ? cost.weightTensorBytes.reduce((s, b) => s + copyMs(b, up), 0) : 0 };
 }
 
 /** Simulated figures for each profile next to the published ones for the same device. */
