@@ -98,10 +98,11 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const main = await run('main', mainPolicies, budget);
   const sumOfPeaks = workspace.sumOfPeaksBytes;
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
-  // Where every model fits: the sum of the peaks, or what triton-style needs under the backend's runtime terms where
-  // that is more (a runtime that holds feeds to the end needs a few bytes beyond the liveness peaks).
-  const fitsPolicies = ['quilt', 'triton-style'];
-  const fits = await run('fits', fitsPolicies, Math.max(workspace.budgetBytes('100%'), main.budgetBytes, workspace.neededBudgetBytes(fitsPolicies)));
+  // Where every model fits: the sum of the peaks, or every model's whole demand under the backend's runtime terms
+  // where that is more (triton-style loads them all; a runtime that holds feeds to the end needs a few bytes more).
+  let allModelsBytes = 0;
+  for (const plan of workspace.plansAt('model').values()) for (const t of plan.tasks) allModelsBytes += t.demandBytes;
+  const fits = await run('fits', ['quilt', 'triton-style'], Math.max(workspace.budgetBytes('100%'), main.budgetBytes, allModelsBytes));
   const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
   const sweep: SummaryRow[] = [];
   const sweepPolicies = ['quilt', 'model-level'];
