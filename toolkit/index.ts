@@ -41,6 +41,8 @@ export { RuntimeMemoryModel, LIVENESS_ONLY } from './memory/runtime-memory';
 export { cpuRuntimeMemory, calibratedCpuRuntimeMemory } from './runtime/cpu-memory-model';
 export { runWorkload, ExperimentResult, WorkloadRunOptions, NotRun, RunModelInfo } from './experiment/run';
 export { Workspace, WorkspaceOptions, ModelInfo } from './experiment/workspace';
+export { h200Report, H200Report, Prediction } from './experiment/calibration/h200-report';
+export { gpuRuntimeMemory } from './memory/gpu-runtime-memory';
 export {
   modelLimits, ModelLimits, thresholdSweep, ThresholdSweepPoint, granularityTable, GranularityRow, poolSavings, PoolSavingsRow,
   poolComparison, PoolComparison, sweepBudgets, BudgetSweepPoint, CannotRunRow, BudgetSweepResult,

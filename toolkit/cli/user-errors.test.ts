@@ -76,3 +76,14 @@ test('partition --out into a path under a file names the path, exit 2', () => {
   assert.equal(r.code, 2);
   assertOneLine(r.stderr, new RegExp(`cannot write '${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*a part of the path is a file`));
 });
+
+test('--host-memory: an unknown kind, pinned on onnxruntime, and pinned on a flat-link profile are one-line errors', () => {
+  assertOneLine(quilt('profile', fp16, '--backend', 'sim:h200', '--host-memory', 'fast').stderr, /--host-memory: 'fast' must be one of pageable, pinned/);
+  assertOneLine(quilt('profile', fp16, '--backend', 'cpu', '--host-memory', 'pinned').stderr, /only simulated backends/);
+  assertOneLine(quilt('profile', fp16, '--backend', 'sim:h100', '--host-memory', 'pinned').stderr, /'h100' has no measured pinned copies/);
+  const ok = quilt('profile', fp16, '--backend', 'sim:h200', '--host-memory', 'pinned', '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  const summary = JSON.parse(ok.stdout);
+  assert.equal(summary.contextBytes, 552402944);
+  assert.match(summary.runtime, /gpu rules/);
+});

@@ -63,6 +63,16 @@ export interface RuntimeMemoryModel {
   readonly threads: number;
   /** float16 activations and weights are held as float32 (the CPU provider computes float16 networks in float32). */
   readonly fp16AsFloat32?: boolean;
+  /**
+   * The ops whose output may reuse a same-size input that dies at the node (the in-place term), where they are not the
+   * CPU provider's (`CPU_IN_PLACE_OPS`): a GPU provider registers its own (memory/gpu-runtime-memory.ts).
+   */
+  readonly inPlaceOps?: ReadonlySet<string>;
+  /**
+   * Device memory the runtime takes once per process before any tensor (a CUDA context): shown beside a budget, paid
+   * by no task; absent or 0 where there is none.
+   */
+  readonly contextBytes?: number;
   /** Fixed resident bytes of one session; calibrated, 0 when unknown. */
   readonly sessionBytes: number;
   /** What was measured rather than predicted, and where it is cached (shown in plans); absent when nothing was. */
@@ -74,7 +84,7 @@ export const LIVENESS_ONLY: RuntimeMemoryModel = {
   name: 'liveness only', inPlace: false, feedsLiveToEnd: false, nchwcBlock: 1, im2col: false, prepack: false, threads: 1, sessionBytes: 0,
 };
 
-const IN_PLACE_OPS = new Set([
+export const CPU_IN_PLACE_OPS: ReadonlySet<string> = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Elu', 'Selu', 'HardSigmoid', 'HardSwish', 'Softplus', 'Neg', 'Abs',
   'Exp', 'Log', 'Sqrt', 'Erf', 'Add', 'Sub', 'Mul', 'Div', 'BatchNormalization',
   'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout',
@@ -180,7 +190,7 @@ export function inPlaceCredit(
   graph: ShapedGraph, node: Node, dying: readonly number[], model: RuntimeMemoryModel,
 ): { bytes: number; source: number } {
   const none = { bytes: 0, source: -1 };
-  if (!model.inPlace || node.domain !== '' || !IN_PLACE_OPS.has(node.opType) || node.outputs.length === 0) return none;
+  if (!model.inPlace || node.domain !== '' || !(model.inPlaceOps ?? CPU_IN_PLACE_OPS).has(node.opType) || node.outputs.length === 0) return none;
   const out = graph.values[node.outputs[0]];
   if (out === undefined || out.kind === 'output') return none;
   const source = dying.find((v) => graph.values[v].bytes === out.bytes && graph.values[v].kind !== 'input');

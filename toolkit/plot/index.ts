@@ -13,3 +13,4 @@ export { showTable, tableHtml, TableOptions } from './table';
 export { writeHtml, standaloneHtml } from './html';
 export { writeImage, renderImage, ImageFormat, ImageOptions } from './image';
 export { saveFigure, saveComparisonFigures, saveReproduceFigures, SavedFiles } from './save';
+export { simVsMeasured, SimVsMeasuredRow } from './sim-vs-measured';

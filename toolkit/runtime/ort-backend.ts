@@ -10,6 +10,8 @@
  * directly (the memory pool); on `cpu` every tensor is in host memory, which is the device.
  */
 import * as fs from 'node:fs';
+import { gpuRuntimeMemory } from '../memory/gpu-runtime-memory';
+import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 import * as ort from 'onnxruntime-node';
 import { ortSessionLogOptions } from '../onnx/ort-log';
 import { QuiltError, oneLine } from '../core/errors';
@@ -75,6 +77,11 @@ class GpuBackend implements Backend {
   /** Two tasks at once: one's copies overlap the other's compute. */
   readonly concurrency = 2;
   constructor(readonly name: 'webgpu' | 'cuda', readonly device: string) {}
+
+  /** The GPU rules (memory/gpu-runtime-memory.ts); the context's bytes are not known here without a measurement. */
+  async runtimeMemory(): Promise<RuntimeMemoryModel> {
+    return gpuRuntimeMemory({ name: this.name });
+  }
 
   tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
     return ortTensor(type, data, dims);

@@ -122,11 +122,25 @@ test('sim backend: on a device without memory, kept outputs stay where the backe
 test('profiles: every shipped profile loads with a source for every number; a number without one is refused', () => {
   const root = findRepoRoot();
   const names = listProfiles(root);
-  for (const name of ['h100', 'a100', 'v100']) assert.ok(names.includes(name), `${name} profile missing`);
+  for (const name of ['h100', 'a100', 'v100', 'h200', 'h200-graph']) assert.ok(names.includes(name), `${name} profile missing`);
   for (const name of names) {
     const { profile } = loadProfile(name, root);
     assert.equal(profile.name, name);
-    if (profile.hasDeviceMemory) assert.ok(profile.h2d && profile.d2h);
+    if (profile.hasDeviceMemory) assert.ok((profile.h2d && profile.d2h) || profile.linkTables);
+  }
+  // A measured profile's every number names the lent H200 or says it is an assumption or a fit.
+  for (const name of ['h200', 'h200-graph']) {
+    const raw = JSON.parse(fs.readFileSync(path.join(root, 'datasets', 'devices', `${name}.json`), 'utf8'));
+    const sources: string[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x !== null && typeof x === 'object') { const o = x as Record<string, unknown>; if (typeof o.source === 'string') sources.push(o.source); else Object.values(o).forEach(walk); }
+    };
+    walk(raw);
+    assert.ok(sources.length > 30, `${name}: ${sources.length} sources`);
+    for (const s of sources) assert.match(s, /measured on a lent H200, 2026-12-04|assumption|fitted/, `${name}: ${s}`);
+    assert.throws(() => parseProfile({ ...raw, linkTables: { ...raw.linkTables, h2d: { pageable: raw.linkTables.h2d.pageable } } }, 'x.json'), QuiltError);
+    assert.throws(() => parseProfile({ ...raw, linkTables: undefined }, 'x.json'), QuiltError);
   }
   const raw = JSON.parse(fs.readFileSync(path.join(root, 'datasets', 'devices', 'h100.json'), 'utf8'));
   assert.doesNotThrow(() => parseProfile(raw, 'h100.json'));

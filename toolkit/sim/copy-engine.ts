@@ -1,8 +1,9 @@
 /**
  * A copy engine: one direction of the host-device link (host to device, or device to host). Copies on one
  * engine run one after another in the order they were issued (first come, first served); the two engines and
- * the compute engine run in parallel, so copies overlap compute. A copy takes a fixed per-copy latency plus its
- * bytes over the link's bandwidth. Pure: the caller says what time it is.
+ * the compute engine run in parallel, so copies overlap compute. A copy takes the time its link gives: a fixed
+ * per-copy latency plus its bytes over the link's bandwidth (flat here, `copyMs`; by size and host memory kind
+ * from measured copies in link.ts). Pure: the caller says what time it is.
  */
 
 export interface LinkParams {
@@ -20,12 +21,16 @@ export function copyMs(bytes: number, p: LinkParams): number {
 
 export class CopyEngine {
   private freeAtMs = 0;
+  private readonly time: (bytes: number) => number;
 
-  constructor(readonly params: LinkParams) {}
+  /** A flat link, or any copy time by size (ms; 0 for 0 bytes). */
+  constructor(link: LinkParams | ((bytes: number) => number)) {
+    this.time = typeof link === 'function' ? link : (bytes) => copyMs(bytes, link);
+  }
 
-  /** Queues a copy of `bytes` issued at `nowMs`; returns when it ends. */
-  issue(bytes: number, nowMs: number): number {
-    const duration = copyMs(bytes, this.params);
+  /** Queues a copy of `bytes` issued at `nowMs`, taking `extraMs` more on the engine; returns when it ends. */
+  issue(bytes: number, nowMs: number, extraMs = 0): number {
+    const duration = bytes <= 0 ? 0 : this.time(bytes) + extraMs;
     if (duration === 0) return nowMs;
     const start = Math.max(nowMs, this.freeAtMs);
     this.freeAtMs = start + duration;

@@ -12,8 +12,9 @@ import { CopyEngine, LinkParams } from './copy-engine';
 import { ProcessorSharing, ShareParams } from './sharing';
 
 export interface SimDeviceParams extends ShareParams {
-  readonly h2d?: LinkParams;
-  readonly d2h?: LinkParams;
+  /** A flat link or a copy time by size (ms). */
+  readonly h2d?: LinkParams | ((bytes: number) => number);
+  readonly d2h?: LinkParams | ((bytes: number) => number);
 }
 
 export class SimDevice {
@@ -38,11 +39,14 @@ export class SimDevice {
     return ms > 0 ? this.clock.sleep(ms) : Promise.resolve();
   }
 
-  /** Copies `bytes` over a link; resolves when the copy ends (queued behind earlier copies the same way). */
-  copy(direction: 'h2d' | 'd2h', bytes: number): Promise<void> {
+  /**
+   * Copies `bytes` over a link, holding the engine `extraMs` more (a weight upload's own cost beyond the copy); resolves
+   * when the copy ends (queued behind earlier copies the same way).
+   */
+  copy(direction: 'h2d' | 'd2h', bytes: number, extraMs = 0): Promise<void> {
     const engine = direction === 'h2d' ? this.h2d : this.d2h;
     if (engine === undefined || bytes <= 0) return Promise.resolve();
-    const end = engine.issue(bytes, this.clock.now());
+    const end = engine.issue(bytes, this.clock.now(), extraMs);
     return new Promise((resolve) => this.clock.at(end, resolve));
   }
 

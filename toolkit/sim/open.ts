@@ -11,20 +11,23 @@ import { Backend } from '../runtime/backend';
 import { BACKEND_CHOICES, BackendChoice, OrtBackendOptions, openOrtBackend } from '../runtime/ort-backend';
 import { loadProfile } from './profile';
 import { SimBackend } from './sim-backend';
+import { HostMemory } from './link';
 
 const SIM_PREFIX = 'sim:';
 
 export interface OpenBackendOptions extends OrtBackendOptions {
   /** Where `sim:<profile>` looks for datasets/devices; default: this checkout. */
   readonly repoRoot?: string;
+  /** Host memory of the simulated device's copies (`--host-memory`); onnxruntime's backends take pageable buffers only. */
+  readonly hostMemory?: HostMemory;
 }
 
 /** Opens the simulated backend of `sim:<profile>`. */
-function openSimBackend(choice: string, repoRoot: string): SimBackend {
+function openSimBackend(choice: string, repoRoot: string, hostMemory: HostMemory | undefined): SimBackend {
   const name = choice.slice(SIM_PREFIX.length);
   if (name.length === 0) throw new QuiltError(`--backend: '${choice}' names no device profile (e.g. sim:h100)`);
   const { profile, file } = loadProfile(name, repoRoot);
-  return new SimBackend(profile, file);
+  return new SimBackend(profile, file, { hostMemory });
 }
 
 /**
@@ -34,7 +37,10 @@ function openSimBackend(choice: string, repoRoot: string): SimBackend {
 export async function openBackend(choice: `sim:${string}`, options?: OpenBackendOptions): Promise<SimBackend>;
 export async function openBackend(choice?: string, options?: OpenBackendOptions): Promise<Backend>;
 export async function openBackend(choice = 'cpu', options: OpenBackendOptions = {}): Promise<Backend> {
-  if (choice.startsWith(SIM_PREFIX)) return openSimBackend(choice, options.repoRoot ?? findRepoRoot());
+  if (choice.startsWith(SIM_PREFIX)) return openSimBackend(choice, options.repoRoot ?? findRepoRoot(), options.hostMemory);
+  if (options.hostMemory !== undefined && options.hostMemory !== 'pageable') {
+    throw new QuiltError(`--host-memory ${options.hostMemory}: only simulated backends (sim:<device>) model it; onnxruntime-node hands sessions pageable buffers`);
+  }
   if (!BACKEND_CHOICES.includes(choice as BackendChoice)) {
     throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')}, or sim:<profile>)`);
   }

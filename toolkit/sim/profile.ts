@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QuiltError } from '../core/errors';
+import { HOST_MEMORY_KINDS, HostMemory, tableLink } from './link';
 
 export interface Sourced {
   readonly value: number;
@@ -19,6 +20,15 @@ export interface LinkProfile {
   /** Fixed cost per copy, ms. */
   readonly latencyMs: Sourced;
 }
+
+/** One measured copy with its source. */
+export interface SourcedCopy {
+  readonly bytes: number;
+  readonly ms: number;
+  readonly source: string;
+}
+
+export type LinkTables = Readonly<Record<'h2d' | 'd2h', Readonly<Record<HostMemory, readonly SourcedCopy[]>>>>;
 
 export interface DeviceProfile {
   readonly name: string;
@@ -54,11 +64,28 @@ export interface DeviceProfile {
    */
   readonly lanes?: Sourced;
   /**
-   * Host to device and device to host links (required when hasDeviceMemory). A device without memory of its own
+   * Host to device and device to host links (required when hasDeviceMemory and no linkTables). A device without memory of its own
    * may still have an h2d link: the cpu backend copies every task's inputs into its worker lane.
    */
   readonly h2d?: LinkProfile;
   readonly d2h?: LinkProfile;
+  /**
+   * Optional: measured copies per direction and host memory kind (sim/link.ts turns them into a link); where present
+   * they price every copy in place of h2d/d2h, and a run picks the kind (`--host-memory`).
+   */
+  readonly linkTables?: LinkTables;
+  /** Optional: host time per launched kernel when the host launches every kernel (eager; sim/host-pipeline.ts). */
+  readonly hostPerKernelMs?: Sourced;
+  /** Optional: the least device time of one kernel's work, beyond its launch (roofline.ts); absent: 0. */
+  readonly kernelFloorMs?: Sourced;
+  /**
+   * Optional: what uploading a weight tensor costs beyond its copy (allocating it on the device and the like): a fixed
+   * time per tensor, and its bytes over uploadBytesPerS. Absent: the copy alone.
+   */
+  readonly uploadPerTensorMs?: Sourced;
+  readonly uploadBytesPerS?: Sourced;
+  /** Optional: device memory the runtime's context takes once per process (shown in budgets, paid by no task). */
+  readonly contextBytes?: Sourced;
   /** Per-model factors on the operators' time (by model name), each with where it comes from. */
   readonly modelFactors?: Readonly<Record<string, Sourced>>;
   /** Free text: what was left out, caveats. */
@@ -85,6 +112,22 @@ function link(raw: unknown, where: string): LinkProfile {
   const r = (raw ?? {}) as Record<string, unknown>;
   if (raw === undefined) throw new QuiltError(`${where}: missing (a device with its own memory needs its link)`);
   return { bytesPerS: positive(r.bytesPerS, `${where}.bytesPerS`), latencyMs: sourced(r.latencyMs, `${where}.latencyMs`) };
+}
+
+function linkTablesOf(raw: unknown, where: string): LinkTables {
+  const r = raw as Record<string, Record<string, unknown>> | null;
+  if (typeof r !== 'object' || r === null) throw new QuiltError(`${where}: not an object`);
+  const direction = (d: 'h2d' | 'd2h') => Object.fromEntries(HOST_MEMORY_KINDS.map((kind) => {
+    const list = r[d]?.[kind];
+    if (!Array.isArray(list)) throw new QuiltError(`${where}.${d}.${kind}: missing (a list of { bytes, ms, source })`);
+    const copies = list.map((c: Partial<SourcedCopy>, i: number) => {
+      if (typeof c?.source !== 'string' || c.source.trim().length === 0) throw new QuiltError(`${where}.${d}.${kind}[${i}].source: every number needs its source`);
+      return { bytes: Number(c.bytes), ms: Number(c.ms), source: c.source };
+    });
+    tableLink(copies, `${where}.${d}.${kind}`);
+    return [kind, copies];
+  })) as Record<HostMemory, SourcedCopy[]>;
+  return { h2d: direction('h2d'), d2h: direction('d2h') };
 }
 
 function lanesOf(raw: unknown, where: string): Sourced {
@@ -120,8 +163,14 @@ export function parseProfile(raw: unknown, where: string): DeviceProfile {
     interference: sourced(r.interference, `${where}: interference`),
     ...(r.lanes !== undefined ? { lanes: lanesOf(r.lanes, `${where}: lanes`) } : {}),
     ...(r.taskBoundaryBytesPerS !== undefined ? { taskBoundaryBytesPerS: positive(r.taskBoundaryBytesPerS, `${where}: taskBoundaryBytesPerS`) } : {}),
-    ...(r.hasDeviceMemory || r.h2d !== undefined ? { h2d: link(r.h2d, `${where}: h2d`) } : {}),
-    ...(r.hasDeviceMemory || r.d2h !== undefined ? { d2h: link(r.d2h, `${where}: d2h`) } : {}),
+    ...((r.hasDeviceMemory && r.linkTables === undefined) || r.h2d !== undefined ? { h2d: link(r.h2d, `${where}: h2d`) } : {}),
+    ...((r.hasDeviceMemory && r.linkTables === undefined) || r.d2h !== undefined ? { d2h: link(r.d2h, `${where}: d2h`) } : {}),
+    ...(r.linkTables !== undefined ? { linkTables: linkTablesOf(r.linkTables, `${where}: linkTables`) } : {}),
+    ...(r.hostPerKernelMs !== undefined ? { hostPerKernelMs: sourced(r.hostPerKernelMs, `${where}: hostPerKernelMs`) } : {}),
+    ...(r.kernelFloorMs !== undefined ? { kernelFloorMs: sourced(r.kernelFloorMs, `${where}: kernelFloorMs`) } : {}),
+    ...(r.uploadPerTensorMs !== undefined ? { uploadPerTensorMs: sourced(r.uploadPerTensorMs, `${where}: uploadPerTensorMs`) } : {}),
+    ...(r.uploadBytesPerS !== undefined ? { uploadBytesPerS: positive(r.uploadBytesPerS, `${where}: uploadBytesPerS`) } : {}),
+    ...(r.contextBytes !== undefined ? { contextBytes: sourced(r.contextBytes, `${where}: contextBytes`) } : {}),
     modelFactors: Object.fromEntries(Object.entries(factors).map(([k, v]) => [k, positive(v, `${where}: modelFactors.${k}`)])),
     notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
   };

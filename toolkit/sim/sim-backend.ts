@@ -31,7 +31,11 @@ import { VirtualClock } from '../core/clock';
 import { SimDevice } from './device';
 import { LaneTensor, SimLanes } from './lanes';
 import { DeviceProfile } from './profile';
-import { factsOfGraph, factsOfSpec, shaped, taskCost, TaskCost } from './task-cost';
+import { factsOfGraph, factsOfSpec, shaped, taskCost, TaskCost, uploadExtraMs } from './task-cost';
+import { HostMemory } from './link';
+import { profileCopyTime } from './profile-links';
+import { gpuRuntimeMemory } from '../memory/gpu-runtime-memory';
+import type { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { buildSimTasks, simTaskOf } from './task-model';
 import type { PartitionPlan } from '../partition/plan';
 import type { LoadableModel, TaskModel } from '../partition/build';
@@ -47,10 +51,14 @@ export class SimBackend implements Backend {
   private readonly inLane = new WeakMap<TensorHandle, LaneTensor>();
   private readonly costs = new WeakMap<object, TaskCost>();
 
-  constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
+  /** Host memory the run's copies come from (`--host-memory`; default pageable). */
+  readonly hostMemory: HostMemory;
+
+  constructor(readonly profile: DeviceProfile, readonly profileFile: string, options: { hostMemory?: HostMemory } = {}) {
+    this.hostMemory = options.hostMemory ?? 'pageable';
     this.name = `sim:${profile.name}`;
     this.simulated = { profile: profile.name };
-    this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
+    this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; ${this.hostMemory} host memory; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
     this.hasDeviceMemory = profile.hasDeviceMemory;
     this.concurrency = profile.concurrency.value;
     this.sim = this.makeDevice(new VirtualClock());
@@ -63,8 +71,9 @@ export class SimBackend implements Backend {
 
   private makeDevice(clock: VirtualClock): SimDevice {
     const p = this.profile;
-    const link = (l: DeviceProfile['h2d']) => (l ? { bytesPerS: l.bytesPerS.value, latencyMs: l.latencyMs.value } : undefined);
-    return new SimDevice(clock, { interference: p.interference.value, h2d: link(p.h2d), d2h: link(p.d2h) });
+    return new SimDevice(clock, {
+      interference: p.interference.value, h2d: profileCopyTime(p, 'h2d', this.hostMemory), d2h: profileCopyTime(p, 'd2h', this.hostMemory),
+    });
   }
 
   /** Task descriptions instead of ONNX task models: nothing computes, so no weights need copying. */
@@ -109,7 +118,8 @@ export class SimBackend implements Backend {
 
   async load(model: LoadableModel, options: SessionOptions = {}): Promise<Session> {
     const cost = this.costOf(model);
-    if (this.hasDeviceMemory) await this.sim.copy('h2d', cost.weightBytes);
+    // One copy per weight tensor, queued on the h2d engine in order; the session is ready when the last one lands.
+    if (this.hasDeviceMemory) await Promise.all(cost.weightTensorBytes.map((b) => this.sim.copy('h2d', b, uploadExtraMs(b, this.profile))));
     return new SimSession(this, cost, options.outputsOnDevice ?? false);
   }
 
@@ -130,6 +140,11 @@ export class SimBackend implements Backend {
     await session.dispose();
     this.startRun();
     return { uploadMs, runMs };
+  }
+
+  /** GPU memory rules (memory/gpu-runtime-memory.ts) where the device has memory of its own; else liveness only. */
+  async runtimeMemory(): Promise<RuntimeMemoryModel> {
+    return gpuRuntimeMemory({ name: this.name, contextBytes: this.profile.contextBytes?.value, none: !this.hasDeviceMemory });
   }
 
   /** @internal the device of the run in progress */
@@ -193,7 +208,7 @@ class SimSession implements Session {
       }
       await device.copy('h2d', bytes);
     }
-    await device.host(profile.runOverheadMs.value);
+    await device.host(profile.runOverheadMs.value + this.cost.hostMs);
     await device.compute(this.cost.deviceMs, profile.taskShare.value);
     const outputs: Record<string, TensorHandle> = {};
     let back = 0;

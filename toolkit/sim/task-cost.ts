@@ -1,7 +1,9 @@
 /**
  * The simulator's cost model for one task: its facts (operators' work, weight bytes, boundary tensors), read from
  * an ONNX model or a simulated task's description, and its device time alone on a profile:
- *   deviceMs = roofline time of its operators (roofline.ts) x the model's factor + boundary bytes / taskBoundaryBytesPerS.
+ *   deviceMs = roofline time of its operators (roofline.ts) x the model's factor + boundary bytes / taskBoundaryBytesPerS;
+ *   on a profile with a host cost per kernel (eager runtimes), the operators go through the host launch pipeline
+ *   (host-pipeline.ts) and hostMs is the time the device waits for the host.
  * Pure: the backend (sim-backend.ts) prices copies, host overhead and sharing around it.
  */
 import { Graph, ShapedGraph, ShapedValue, elementCount, isConcreteShape } from '../graph/graph';
@@ -9,7 +11,8 @@ import { dtypeByteSize, elementBytesOf } from '../core/dtype';
 import { resolveShapesStatic } from '../shapes';
 import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
-import { opsTimeMs } from './roofline';
+import { opsTimeMs, opTimesMs } from './roofline';
+import { hostPipeline } from './host-pipeline';
 import { opsOf, SimTaskSpec } from './task-model';
 
 /** The graph with every value's dtype, shape and bytes (resolved when the file does not state them). */
@@ -30,6 +33,8 @@ export interface TaskFacts {
   readonly ops: readonly OpWork[];
   readonly computeType: string;
   readonly weightBytes: number;
+  /** Bytes of each weight tensor: a session's load uploads them one copy each. */
+  readonly weightTensorBytes: readonly number[];
   readonly inputNames: readonly string[];
   readonly inputs: readonly { name: string; dims: number[]; type: string }[];
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
@@ -47,18 +52,20 @@ function listBytes(tensors: readonly { dims: readonly number[]; type: string }[]
 export interface TaskCost extends TaskFacts {
   /** Device time alone, ms (roofline + launches, times the model's factor; plus the boundary tensors' time). */
   readonly deviceMs: number;
+  /** Time alone the device waits for the host's kernel launches (profiles with hostPerKernelMs; host-pipeline.ts), else 0. */
+  readonly hostMs: number;
 }
 
 /** Facts of an ONNX model's graph; `model` names the model whose factor applies (profile.modelFactors). */
 export function factsOfGraph(graph: ShapedGraph, model: string): TaskFacts {
-  let weightBytes = 0;
-  for (const v of graph.values) if (v.kind === 'weight') weightBytes += v.bytes;
+  const weightTensorBytes = graph.values.filter((v) => v.kind === 'weight').map((v) => v.bytes);
   const tensorOf = (i: number) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype });
   return {
     model,
     ops: graphWork(graph),
     computeType: graph.values.find((v) => v.kind === 'weight' && v.dtype.startsWith('float'))?.dtype ?? 'float32',
-    weightBytes,
+    weightBytes: weightTensorBytes.reduce((a, b) => a + b, 0),
+    weightTensorBytes,
     inputNames: graph.inputs.map((i) => graph.values[i].name),
     inputs: graph.inputs.map(tensorOf),
     outputs: graph.outputs.map(tensorOf),
@@ -68,7 +75,10 @@ export function factsOfGraph(graph: ShapedGraph, model: string): TaskFacts {
 
 /** Facts of a sim task description. */
 export function factsOfSpec(spec: SimTaskSpec): TaskFacts {
-  return { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs) };
+  return {
+    ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs),
+    weightTensorBytes: spec.weightTensors ?? (spec.weightBytes > 0 ? [spec.weightBytes] : []),
+  };
 }
 
 /** Time of a task's boundary tensors on a profile, ms (0 where the profile has no taskBoundaryBytesPerS). */
@@ -81,8 +91,20 @@ export function boundaryMs(bytes: number, profile: DeviceProfile): number {
 export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
   const peak = (profile.peakFlopsPerS[facts.computeType] ?? profile.peakFlopsPerS.float32).value;
   const factor = profile.modelFactors?.[facts.model]?.value ?? 1;
-  const deviceMs = opsTimeMs(facts.ops, {
+  const roofline = {
     peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
-  }, factor) + boundaryMs(facts.boundaryBytes, profile);
-  return { ...facts, deviceMs };
+    kernelFloorMs: profile.kernelFloorMs?.value,
+  };
+  const boundary = boundaryMs(facts.boundaryBytes, profile);
+  if (profile.hostPerKernelMs !== undefined) {
+    const p = hostPipeline(opTimesMs(facts.ops, roofline, factor), facts.ops.map((o) => o.kernels > 0), profile.hostPerKernelMs.value);
+    return { ...facts, deviceMs: p.deviceMs + boundary, hostMs: p.hostMs };
+  }
+  return { ...facts, deviceMs: opsTimeMs(facts.ops, roofline, factor) + boundary, hostMs: 0 };
+}
+
+/** What uploading one weight tensor costs beyond its copy (the profile's upload terms; 0 without them), ms. */
+export function uploadExtraMs(bytes: number, profile: DeviceProfile): number {
+  if (bytes <= 0) return 0;
+  return (profile.uploadPerTensorMs?.value ?? 0) + (profile.uploadBytesPerS ? (bytes / profile.uploadBytesPerS.value) * 1000 : 0);
 }

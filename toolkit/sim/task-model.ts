@@ -19,10 +19,18 @@ export interface SimTaskSpec {
   /** Per operator: [flops, bytes, kernels]. */
   readonly ops: readonly (readonly [number, number, number])[];
   readonly weightBytes: number;
+  /** Bytes of each weight tensor (they go up one copy each); absent in older descriptions: one copy of weightBytes. */
+  readonly weightTensors?: readonly number[];
   /** Element type of the weights ('float32' when none). */
   readonly computeType: string;
   readonly inputs: readonly { name: string; dims: number[]; type: string }[];
   readonly outputs: readonly { name: string; dims: number[]; type: string }[];
+}
+
+/** Weight tensors' bytes, with what they do not cover (control-flow subgraph weights) as one more tensor. */
+function tensorsOf(bytes: number[], total: number): number[] {
+  const rest = total - bytes.reduce((a, b) => a + b, 0);
+  return rest > 0 ? [...bytes, rest] : bytes;
 }
 
 /** One task's description. */
@@ -38,6 +46,7 @@ export function simTaskSpec(plan: PartitionPlan, index: number): SimTaskSpec {
     task: task.index,
     ops: task.nodes.map((n) => { const w = opWork(g, g.nodes[n]); return [w.flops, w.bytes, w.kernels] as const; }),
     weightBytes: task.weightBytes,
+    weightTensors: tensorsOf(weights.map((w) => g.values[w].bytes), task.weightBytes),
     computeType,
     inputs: task.inputs.map(tensor),
     outputs: task.outputs.map(tensor),

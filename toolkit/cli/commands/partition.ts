@@ -9,8 +9,8 @@
  */
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
-import { RuntimeMemoryModel } from '../../memory/runtime-memory';
 import { openBackend } from '../../sim/open';
+import { BACKEND_FLAGS, backendRuntime } from './backend-options';
 import { formatBytes } from '../../core/units';
 import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
@@ -21,18 +21,8 @@ import { Command } from './index';
 
 const FLAGS = {
   ...MODEL_FLAGS, threshold: { type: 'string' as const }, granularity: { type: 'string' as const }, order: { type: 'string' as const },
-  backend: { type: 'string' as const },
+  ...BACKEND_FLAGS,
 };
-
-/** The runtime memory of the backend the plan is for (`--backend`, default cpu); undefined: liveness only. */
-async function backendRuntime(args: ParsedArgs): Promise<RuntimeMemoryModel | undefined> {
-  const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
-  try {
-    return await backend.runtimeMemory?.();
-  } finally {
-    await backend.close?.();
-  }
-}
 
 async function request(args: ParsedArgs) {
   return {

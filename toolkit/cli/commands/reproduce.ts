@@ -1,10 +1,10 @@
-/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
+/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned] [--budget b] [--warm] [--out-dir results] [--json]`. */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
 import { backendSlug } from '../../runtime/backend';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
-import { openBackend } from '../../sim/open';
+import { BACKEND_FLAGS, openBackendOf } from './backend-options';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -14,16 +14,17 @@ export const reproduceCommand: Command = {
   summary: "the paper's comparison: every policy on the default workload under a memory budget; writes results/",
   async run(argv) {
     const args = parseCommandArgs('reproduce', argv, {
-      quick: { type: 'boolean' }, warm: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+      quick: { type: 'boolean' }, warm: { type: 'boolean' }, ...BACKEND_FLAGS, budget: { type: 'string' }, 'out-dir': { type: 'string' },
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
-    const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackendOf(args);
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
-    const prefix = `${backendSlug(backend)}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
+    const pinned = stringFlag(args, 'host-memory') === 'pinned' ? '-pinned' : '';
+    const prefix = `${backendSlug(backend)}${pinned}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),

@@ -1,5 +1,5 @@
 /**
- * `quilt run --workload <file> --policy <p>[,<p>...] --budget <bytes|unit|%> [--backend cpu|webgpu|cuda|auto]
+ * `quilt run --workload <file> --policy <p>[,<p>...] --budget <bytes|unit|%> [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned]
  *  [--threshold 50%] [--concurrency N] [--pool on|off] [--requests N] [--warm] [--out results/x.csv] [--json]`.
  * --warm: a warm start for every policy (the requests served once unmeasured first; experiment/warm-up.ts).
  * --out x.csv writes x.csv (per-request rows), x-timeline.csv and x-summary.csv, each with metadata.
@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { runWorkload } from '../../experiment/run';
 import { saveExperimentCsv } from '../../experiment/save';
-import { openBackend } from '../../sim/open';
+import { BACKEND_FLAGS, openBackendOf } from './backend-options';
 import { POLICY_NAMES } from '../../schedule/policies';
 import { QuiltError } from '../../core/errors';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
@@ -29,7 +29,7 @@ export const runCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs('run', argv, {
       workload: { type: 'string' }, policy: { type: 'string', multiple: true }, budget: { type: 'string' },
-      backend: { type: 'string' }, threshold: { type: 'string' }, concurrency: { type: 'string' }, pool: { type: 'string' },
+      ...BACKEND_FLAGS, threshold: { type: 'string' }, concurrency: { type: 'string' }, pool: { type: 'string' },
       requests: { type: 'string' }, out: { type: 'string' }, warm: { type: 'boolean' },
     });
     const workload = stringFlag(args, 'workload');
@@ -38,7 +38,7 @@ export const runCommand: Command = {
     if (budget === undefined) throw new QuiltError(`missing --budget (usage: ${USAGE})`);
     const policyFlags = (args.values.policy as string[] | undefined) ?? ['all'];
     const policies = policyFlags.flatMap((p) => p.split(',')).flatMap((p) => (p === 'all' ? [...POLICY_NAMES] : [p]));
-    const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackendOf(args);
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const result = await runWorkload({

@@ -3,7 +3,9 @@
  *   measures a real backend (this machine's cpu lanes, or a GPU) into a profile.
  * `quilt sim validate [--workload f] [--profile cpu-here] [--budget 60%] [--requests N] [--json]`: real cpu runs
  *   against simulated ones, per policy.
- * `quilt sim anchors [--json]`: the GPU profiles against published batch-1 latencies and weight-transfer times.
+ * `quilt sim anchors [--fit] [--json]`: the GPU profiles against published batch-1 latencies and weight-transfer times,
+ *   and the h200 profiles against every number measured on the lent H200 (experiment/calibration/h200-anchors.ts); --fit refits
+ *   the h200 terms and shows their leave-one-out errors (a minute or two).
  * `quilt sim profiles [--json]`: the device profiles in datasets/devices.
  */
 import * as path from 'node:path';
@@ -12,6 +14,7 @@ import { QuiltError } from '../../core/errors';
 import { calibrateBackend, writeProfile } from '../../experiment/calibration/calibrate';
 import { validateSim } from '../../experiment/calibration/validate';
 import { checkAnchors } from '../../experiment/calibration/anchors';
+import { h200Report } from '../../experiment/calibration/h200-report';
 import { listProfiles, loadProfile } from '../../sim/profile';
 import { openBackend } from '../../sim/open';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
@@ -86,11 +89,20 @@ async function validate(argv: readonly string[]): Promise<number> {
 }
 
 async function anchors(argv: readonly string[]): Promise<number> {
-  const args = parseCommandArgs('sim anchors', argv, { profile: { type: 'string', multiple: true } });
+  const args = parseCommandArgs('sim anchors', argv, { profile: { type: 'string', multiple: true }, fit: { type: 'boolean' } });
   const root = findRepoRoot();
   const names = (args.values.profile as string[] | undefined) ?? ['h100', 'a100', 'v100'];
   const checks = await checkAnchors(await Promise.all(names.map((n) => openBackend(`sim:${n}`, { repoRoot: root }))));
-  if (boolFlag(args, 'json')) { printJson({ simulated: true, checks }); return 0; }
+  const h200 = await h200Report(root, { fit: boolFlag(args, 'fit') });
+  if (boolFlag(args, 'json')) { printJson({ simulated: true, checks, h200 }); return 0; }
+  process.stdout.write(`h200 profiles against the lent H200's measurements (simulated; 'fitted': the profile was fitted to that number, not evidence):\n`);
+  process.stdout.write(`${formatTable(h200.rows.map((r) => ({
+    profile: r.profile, quantity: r.quantity, item: r.item, measured: Number(r.measured.toPrecision(4)), simulated: Number(r.simulated.toPrecision(4)),
+    unit: r.unit, relError: `${(100 * r.relError).toFixed(1)}%`, basis: r.basis,
+  })))}\n`);
+  process.stdout.write(`predictions for what was kept back (no measurement here):\n${formatTable(h200.predictions.map((p) => ({ ...p, value: Number(p.value.toPrecision(4)) })))}\n`);
+  if (h200.fit) process.stdout.write(`fit:\n${JSON.stringify(h200.fit, null, 2)}\n`);
+  process.stdout.write('published figures:\n');
   process.stdout.write(`${formatTable(checks.flatMap((c) => (c.published.length ? c.published : [undefined]).map((p) => ({
     profile: c.profile, what: c.what, simMs: Number(c.simMs.toFixed(3)), publishedMs: p?.ms ?? '', ratio: p ? Number(p.ratio.toFixed(2)) : '', regime: p?.regime ?? '',
   }))))}\n`);
