@@ -8,22 +8,29 @@
  *     BudgetTooSmallError otherwise).
  *  2. Schedule the arrivals on the clock (open loop: at their arrival times; closed loop: the first N at
  *     time 0, then one per ended request).
- *  3. Loop: while a worker is free, ask the policy for the next admission and have the ledger hold it
- *     (`admit`: a refusal, which only an unmanaged policy can meet, fails that request with 'oom'); start
- *     the task (`Session.run`, async). Then wait for the next event:
+ *  3. Loop: tasks whose upload ended take free compute slots first; then, while a compute slot is free, ask
+ *     the policy for the next admission and have the ledger hold it (`admit`: a refusal, which only an
+ *     unmanaged policy can meet, fails that request with 'oom'). A task whose weights are not on the device
+ *     (a miss, or an upload in flight) waits for its upload on the copy engine WITHOUT a compute slot, and
+ *     takes one when the upload ends; any other task starts at once (`Session.run`, async). With `prefetch`,
+ *     prefetch.ts's rule then starts the uploads of running requests' next tasks. Then wait for the next event:
  *       arrival    -> the request's first task is ready (enqueued in the policy);
+ *       uploaded   -> the task waits for a compute slot (or fails, if the upload did);
+ *       prefetched -> the prefetch's hold on the weights ends (they stay cached);
  *       completion -> the task's memory returns to the ledger; on error the request fails with the message;
  *                     otherwise its outputs join the request's tensors and its next task is enqueued, or
  *                     the request ends.
- *     A request's end releases its pool, tells the policy, and writes its row.
+ *     A request's end releases its pool, tells the policy, and writes its row and its waits (request-waits.ts).
  *  4. Unload (Triton's instances, cached weights), so the ledger ends at zero; summarize.
  *
  * Data between tasks: the outputs of a task are kept as the handles the session returned, and later tasks
  * are fed by name. Transfer bytes per request are counted by transfers.ts. Which sessions write to the host
  * is the business of whoever loaded them.
  *
- * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
- * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
+ * Invariants: a task runs only while its reservation is held; a request has at most one task ready, uploading
+ * or running; every request ends exactly once ('ok', 'oom' or 'error'); at most `concurrency` tasks compute at
+ * once; a prefetch never goes over the budget nor evicts weights a live request needs within one task; the loop
+ * never asks which policy it holds.
  */
 import { QuiltError, oneLine } from '../core/errors';
 import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows';
@@ -38,6 +45,8 @@ import { Admission, Policy, ReadyTask } from './policy';
 import { summarize } from './summary';
 import { TransferMeter } from './transfers';
 import { wantedWeights } from './weights-wanted';
+import { nextToPrefetch, prefetchReservation } from './prefetch';
+import { RequestWaits, WaitClock } from './request-waits';
 
 export type Feeds = Record<string, TensorHandle>;
 
@@ -74,6 +83,11 @@ export interface ScheduleOptions {
   readonly closedLoop?: ClosedLoop;
   /** Called as each request ends (for progress bars). */
   readonly onRequestEnd?: (row: RequestRow) => void;
+  /**
+   * Upload a running request's next task's weights while its current task computes, where the ledger has room
+   * (prefetch.ts). Default false.
+   */
+  readonly prefetch?: boolean;
 }
 
 export interface ScheduleResult {
@@ -81,6 +95,8 @@ export interface ScheduleResult {
   readonly rows: RequestRow[];
   readonly timeline: TimelineRow[];
   readonly summary: SummaryRow;
+  /** Where each request's time went (request-waits.ts), by request id. */
+  readonly waits: RequestWaits[];
 }
 
 interface RequestState {
@@ -94,10 +110,21 @@ interface RequestState {
   readonly tensors: Map<string, TensorHandle>;
   /** Names of the request's own inputs (the caller's tensors: never released here). */
   readonly inputNames: Set<string>;
+  uploadWaitMs: number;
+  memoryWaitMs: number;
+}
+
+/** An admitted task on its way to a compute slot. */
+interface Started {
+  readonly state: RequestState;
+  readonly admission: Admission;
+  readonly ticket: Ticket;
 }
 
 type LoopEvent =
   | { readonly kind: 'arrival'; readonly state: RequestState }
+  | { readonly kind: 'uploaded'; readonly started: Started; readonly error?: string }
+  | { readonly kind: 'prefetched'; readonly ticket: Ticket }
   | {
       readonly kind: 'completion';
       readonly admission: Admission;
@@ -161,6 +188,16 @@ class SchedulerLoop {
   private running = 0;
   private pendingArrivals = 0;
   private readonly unloads: Promise<unknown>[] = [];
+  /** Requests with a task computing, in the order those tasks started (prefetch looks at their next tasks). */
+  private readonly computing = new Set<RequestState>();
+  /** Uploads in flight by weights key (a miss's or a prefetch's): a task with that key waits for it. */
+  private readonly uploadsInFlight = new Map<string, Promise<void>>();
+  /** Admitted tasks waiting for their upload, and those whose upload ended, waiting for a compute slot. */
+  private uploading = 0;
+  private readonly uploaded: Started[] = [];
+  private prefetching = 0;
+  private readonly waitClock: WaitClock<RequestState>;
+  private readonly waits: RequestWaits[] = [];
 
   constructor(private readonly options: ScheduleOptions) {
     this.policy = options.policy;
@@ -175,6 +212,7 @@ class SchedulerLoop {
       onEvict: (key) => this.unloadEvicted(byKey.get(key)),
       wanted: () => wantedWeights(this.live),
     });
+    this.waitClock = new WaitClock(this.clock.now());
   }
 
   async run(): Promise<ScheduleResult> {
@@ -195,14 +233,18 @@ class SchedulerLoop {
     while (this.rows.length < this.options.requests.length) {
       this.dispatch();
       if (this.rows.length === this.options.requests.length) break;
-      if (this.running === 0 && this.pendingArrivals === 0) {
+      if (this.running === 0 && this.pendingArrivals === 0 && this.uploading === 0 && this.prefetching === 0
+        && this.uploaded.length === 0) {
         throw new Error(
           `scheduler stalled: ${this.policy.size} ready task(s), none admitted by '${this.policy.name}' ` +
             `with ${formatBytes(this.ledger.freeBytes)} free`,
         );
       }
       const event = await this.events.take();
+      this.waitClock.advance(this.clock.now());
       if (event.kind === 'arrival') this.arrive(event.state);
+      else if (event.kind === 'uploaded') this.uploadEnded(event.started, event.error);
+      else if (event.kind === 'prefetched') { this.prefetching--; this.ledger.release(event.ticket); }
       else this.complete(event);
     }
     for (const ticket of this.permanent) this.ledger.release(ticket);
@@ -215,7 +257,8 @@ class SchedulerLoop {
       backend: this.options.backend.name,
       budgetBytes: this.options.budgetBytes,
     });
-    return { rows, timeline, summary };
+    const waits = [...this.waits].sort((a, b) => a.requestId - b.requestId);
+    return { rows, timeline, summary, waits };
   }
 
   /** Frees the device copy of evicted weights; the task's next run reloads them (`loadWeights`). */
@@ -230,7 +273,7 @@ class SchedulerLoop {
       const deployment = this.options.deployments.get(request.model) as Deployment;
       const state: RequestState = {
         request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
-        tasksRun: 0, tensors: new Map(), inputNames: new Set(),
+        tasksRun: 0, tensors: new Map(), inputNames: new Set(), uploadWaitMs: 0, memoryWaitMs: 0,
       };
       this.states.set(request.id, state);
       if (this.options.closedLoop) this.unsent.push(state);
@@ -256,7 +299,12 @@ class SchedulerLoop {
   private arrive(state: RequestState): void {
     this.pendingArrivals--;
     this.live.add(state);
-    this.policy.enqueue(this.readyTask(state, 0));
+    this.enqueue(state, 0);
+  }
+
+  private enqueue(state: RequestState, taskIndex: number): void {
+    this.waitClock.waiting.add(state);
+    this.policy.enqueue(this.readyTask(state, taskIndex));
   }
 
   private readyTask(state: RequestState, taskIndex: number): ReadyTask {
@@ -271,11 +319,14 @@ class SchedulerLoop {
   }
 
   private dispatch(): void {
-    while (this.running < this.options.concurrency) {
+    const { concurrency } = this.options;
+    while (this.running < concurrency && this.uploaded.length > 0) this.startCompute(this.uploaded.shift() as Started);
+    while (this.running < concurrency) {
       const admission = this.policy.next(this.ledger);
-      if (admission === undefined) return;
+      if (admission === undefined) break;
       const { ready, reservation } = admission;
       const state = this.states.get(ready.requestId) as RequestState;
+      this.waitClock.waiting.delete(state);
       if (state.startMs < 0) state.startMs = this.clock.now();
       const held = this.ledger.admit(reservation, this.policy.enforcesBudget);
       if (held.ticket === undefined) {
@@ -284,9 +335,64 @@ class SchedulerLoop {
           `${formatBytes(held.capacityBytes)} free`);
         continue;
       }
-      this.running++;
-      const ticket = held.ticket;
-      void this.execute(state, admission, ticket).then((done) => this.events.push(done));
+      const started: Started = { state, admission, ticket: held.ticket };
+      const upload = this.uploadFor(started);
+      if (upload === undefined) { this.startCompute(started); continue; }
+      // The upload runs on the copy engine; the task takes a compute slot only when it ends.
+      this.uploading++;
+      const since = this.clock.now();
+      void upload.then(() => undefined, (error: unknown) => oneLine(error)).then((error) => {
+        state.uploadWaitMs += this.clock.now() - since;
+        this.events.push({ kind: 'uploaded', started, ...(error === undefined ? {} : { error }) });
+      });
+    }
+    if (this.options.prefetch === true) this.prefetch();
+    this.waitClock.setSlotsFull(this.running >= concurrency);
+  }
+
+  /** The upload a just-admitted task must wait for: its own on a miss, or one already in flight for its weights. */
+  private uploadFor({ state, admission, ticket }: Started): Promise<void> | undefined {
+    const { task } = admission.ready;
+    if (ticket.weightsLoaded) {
+      state.transferBytes += this.transfers.weightsUploaded(task);
+      if (task.loadWeights) return this.startUpload(task.weightsKey, task.loadWeights);
+      return undefined;
+    }
+    return this.uploadsInFlight.get(task.weightsKey);
+  }
+
+  private startUpload(key: string, load: () => Promise<void>): Promise<void> {
+    const upload = load().finally(() => { if (this.uploadsInFlight.get(key) === upload) this.uploadsInFlight.delete(key); });
+    this.uploadsInFlight.set(key, upload);
+    return upload;
+  }
+
+  private uploadEnded(started: Started, error: string | undefined): void {
+    this.uploading--;
+    if (error === undefined) { this.uploaded.push(started); return; }
+    this.ledger.release(started.ticket);
+    started.state.tasksRun++;
+    this.end(started.state, 'error', error);
+  }
+
+  private startCompute(started: Started): void {
+    this.running++;
+    this.computing.add(started.state);
+    void this.execute(started.state, started.admission, started.ticket).then((done) => this.events.push(done));
+  }
+
+  /** Starts the uploads prefetch.ts picks for the requests computing now; each holds its weights until it ends. */
+  private prefetch(): void {
+    for (const state of this.computing) {
+      const task = nextToPrefetch(state, this.ledger, this.uploadsInFlight);
+      if (task === undefined || task.loadWeights === undefined) continue;
+      const ticket = this.ledger.tryReserve(prefetchReservation(state.request.id, task), { spareWantedWithin: 1 });
+      if (ticket === undefined) continue;
+      state.transferBytes += this.transfers.weightsUploaded(task);
+      this.prefetching++;
+      // A failed prefetch leaves no session: the task's own run loads it again and reports the error there.
+      void this.startUpload(task.weightsKey, task.loadWeights).catch(() => undefined)
+        .then(() => this.events.push({ kind: 'prefetched', ticket }));
     }
   }
 
@@ -295,10 +401,6 @@ class SchedulerLoop {
     const { task, taskIndex } = admission.ready;
     let feeds: Feeds;
     try {
-      if (ticket.weightsLoaded) {
-        state.transferBytes += this.transfers.weightsUploaded(task);
-        if (task.loadWeights) await task.loadWeights();
-      }
       if (taskIndex === 0) {
         const inputs = await state.request.makeInputs();
         for (const [name, handle] of Object.entries(inputs)) {
@@ -337,6 +439,7 @@ class SchedulerLoop {
     const { ready } = event.admission;
     const state = this.states.get(ready.requestId) as RequestState;
     this.running--;
+    this.computing.delete(state);
     this.ledger.release(event.ticket);
     state.executionMs += event.runMs;
     state.tasksRun++;
@@ -350,7 +453,7 @@ class SchedulerLoop {
     state.transferBytes += this.transfers.cutTensors(outputs.filter(([name]) => !finalNames.has(name)).map(([, h]) => h));
     const nextIndex = ready.taskIndex + 1;
     if (nextIndex < state.deployment.tasks.length) {
-      this.policy.enqueue(this.readyTask(state, nextIndex));
+      this.enqueue(state, nextIndex);
       return;
     }
     const results = [...finalNames].map((name) => state.tensors.get(name)).filter((h): h is TensorHandle => h !== undefined);
@@ -361,6 +464,7 @@ class SchedulerLoop {
   private end(state: RequestState, status: RequestStatus, error: string): void {
     const id = state.request.id;
     this.live.delete(state);
+    this.waitClock.waiting.delete(state);
     this.ledger.releasePool(id);
     this.policy.onRequestEnd(id);
     // Tensors the tasks made and the backend still holds (a cpu lane's pool) are freed with the request.
@@ -386,6 +490,7 @@ class SchedulerLoop {
       error,
     };
     this.rows.push(row);
+    this.waits.push({ requestId: id, uploadWaitMs: state.uploadWaitMs, memoryWaitMs: state.memoryWaitMs, computeMs: state.executionMs });
     this.options.onRequestEnd?.(row);
     if (this.options.closedLoop) this.sendNextUnsent(endMs + this.options.closedLoop.thinkMs);
   }
