@@ -29,6 +29,8 @@ export interface ReproduceOptions {
   readonly prefix: string;
   /** A warm start for every policy (warm-up.ts); default cold. */
   readonly warm?: boolean;
+  /** Prefetch for every policy (schedule/prefetch.ts); default off. */
+  readonly prefetch?: boolean;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
 }
 
@@ -47,6 +49,8 @@ export interface ReproduceReport {
   readonly workload: string;
   /** Whether every policy had a warm start (warm-up.ts) or a cold one. */
   readonly warm: boolean;
+  /** Whether prefetch was on for every policy. */
+  readonly prefetch: boolean;
   readonly budgetBytes: number;
   readonly policies: Record<string, PolicyNumbers>;
   readonly notRun: readonly { policy: string; reason: string }[];
@@ -84,7 +88,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const spec = workspace.spec;
   const notes: string[] = [];
   const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
-    workspace, backend: options.backend, policies, budget, warm: options.warm,
+    workspace, backend: options.backend, policies, budget, warm: options.warm, prefetch: options.prefetch,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
 
@@ -133,7 +137,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
   }
   const report: ReproduceReport = {
-    backend: main.backend, device: main.device, workload: spec.name, warm: options.warm === true, budgetBytes: main.budgetBytes,
+    backend: main.backend, device: main.device, workload: spec.name, warm: options.warm === true, prefetch: options.prefetch === true, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,

@@ -7,7 +7,7 @@ import { ExperimentResult } from './run';
 import { SummaryRow } from '../core/rows';
 
 /** Metadata that marks simulated results and names the device profile. */
-function simulatedMeta(backend: string): Record<string, unknown> {
+export function simulatedMeta(backend: string): Record<string, unknown> {
   return backend.startsWith('sim:') ? { simulated: true, deviceProfile: backend.slice(4) } : { simulated: false };
 }
 
@@ -19,7 +19,8 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { ...simulatedMeta(result.backend), warm: result.warm === true, concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
+    extra: { ...simulatedMeta(result.backend), warm: result.warm === true, prefetch: result.prefetch === true, threshold: result.threshold ?? null,
+      concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
   for (const [suffix, rows] of [['requests', result.rows], ['timeline', result.timeline], ['summary', result.summaries]] as const) {
@@ -33,7 +34,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { ...simulatedMeta(like.backend), warm: like.warm === true, concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like.backend), warm: like.warm === true, prefetch: like.prefetch === true, concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }

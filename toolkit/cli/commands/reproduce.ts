@@ -1,10 +1,13 @@
-/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--out-dir results] [--json]`. */
+/**
+ * `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--budget b] [--warm] [--prefetch on|off]
+ * [--out-dir results] [--json]`. Prefetch is off by default (the paper's comparison); `-prefetch` joins the file names when on.
+ */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../zoo';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
 import { openAnyBackend } from '../../sim/open';
-import { boolFlag, parseCommandArgs, stringFlag } from '../args';
+import { boolFlag, onOffFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
@@ -14,6 +17,7 @@ export const reproduceCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs('reproduce', argv, {
       quick: { type: 'boolean' }, warm: { type: 'boolean' }, backend: { type: 'string' }, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+      prefetch: { type: 'string' },
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
@@ -22,7 +26,8 @@ export const reproduceCommand: Command = {
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
-    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
+    const prefetch = onOffFlag(args, 'prefetch') === true;
+    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}${prefetch ? '-prefetch' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
@@ -30,6 +35,7 @@ export const reproduceCommand: Command = {
       outDir,
       prefix,
       warm,
+      prefetch,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
       sweepBudgets: quick ? [] : ['45%', '50%', '60%', '80%', '100%'],
       onProgress: (stage, p) => {
