@@ -47,8 +47,8 @@ test('prefetch: the next task uploads while the current one computes (layer-leve
   const on = await run('layer-level', [CHAIN], one(CHAIN), { prefetch: true, concurrency: 1 });
   assert.equal(off.result.rows[0].latencyMs, 60);
   assert.equal(on.result.rows[0].latencyMs, 50);
-  assert.deepEqual(off.result.waits[0], { requestId: 0, uploadWaitMs: 20, memoryWaitMs: 0, computeMs: 40 });
-  assert.deepEqual(on.result.waits[0], { requestId: 0, uploadWaitMs: 10, memoryWaitMs: 0, computeMs: 40 });
+  assert.deepEqual(off.result.waits[0], { requestId: 0, uploadBytes: 20 * KiB, uploadWaitMs: 20, memoryWaitMs: 0, computeMs: 40 });
+  assert.deepEqual(on.result.waits[0], { requestId: 0, uploadBytes: 20 * KiB, uploadWaitMs: 10, memoryWaitMs: 0, computeMs: 40 });
   // The same bytes go up either way; the prefetch moved them earlier.
   assert.equal(on.result.rows[0].transferBytes, off.result.rows[0].transferBytes);
   assert.equal(on.link.uploads.length, 2);

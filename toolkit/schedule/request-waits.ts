@@ -13,6 +13,8 @@
 
 export interface RequestWaits {
   readonly requestId: number;
+  /** Weight bytes uploaded for it (its misses and its prefetches; 0 on a device without memory of its own). */
+  readonly uploadBytes: number;
   readonly uploadWaitMs: number;
   readonly memoryWaitMs: number;
   readonly computeMs: number;

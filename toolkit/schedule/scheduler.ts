@@ -33,10 +33,9 @@
  * never asks which policy it holds.
  */
 import { QuiltError, oneLine } from '../core/errors';
-import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows';
-import { Backend, TensorHandle } from '../runtime/backend';
+import { RequestRow, RequestStatus } from '../core/rows';
+import { TensorHandle } from '../runtime/backend';
 import { formatBytes } from '../core/units';
-import { budgetNeed, checkBudget } from './budget';
 import { Clock } from '../core/clock';
 import { DeployedTask, Deployment } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
@@ -47,57 +46,9 @@ import { TransferMeter } from './transfers';
 import { wantedWeights } from './weights-wanted';
 import { nextToPrefetch, prefetchReservation } from './prefetch';
 import { RequestWaits, WaitClock } from './request-waits';
+import { checkScheduleInputs, Feeds, ScheduledRequest, ScheduleOptions, ScheduleResult } from './schedule-options';
 
-export type Feeds = Record<string, TensorHandle>;
-
-export interface ScheduledRequest {
-  readonly id: number;
-  /** Name of the deployment that serves it. */
-  readonly model: string;
-  /** Ms since the run's start (ignored in a closed loop, where arrivals follow completions). */
-  readonly arrivalMs: number;
-  /** Makes the request's input feeds, by the model's input names. */
-  readonly makeInputs: () => Feeds | Promise<Feeds>;
-}
-
-/** Closed loop: `clients` clients each send their next request `thinkMs` after their previous one ended. */
-export interface ClosedLoop {
-  readonly clients: number;
-  readonly thinkMs: number;
-}
-
-export interface ScheduleOptions {
-  /** The requests, in id order for a closed loop. */
-  readonly requests: readonly ScheduledRequest[];
-  /** Deployments by model name, at the policy's granularity. */
-  readonly deployments: ReadonlyMap<string, Deployment>;
-  readonly backend: Backend;
-  readonly clock: Clock;
-  /** A fresh policy (policies keep per-run state). */
-  readonly policy: Policy;
-  readonly budgetBytes: number;
-  /** How many tasks may run at once. */
-  readonly concurrency: number;
-  /** Keep cut tensors in a device pool (default: the policy's default). */
-  readonly pool?: boolean;
-  readonly closedLoop?: ClosedLoop;
-  /** Called as each request ends (for progress bars). */
-  readonly onRequestEnd?: (row: RequestRow) => void;
-  /**
-   * Upload a running request's next task's weights while its current task computes, where the ledger has room
-   * (prefetch.ts). Default false.
-   */
-  readonly prefetch?: boolean;
-}
-
-export interface ScheduleResult {
-  /** One row per request, by request id. */
-  readonly rows: RequestRow[];
-  readonly timeline: TimelineRow[];
-  readonly summary: SummaryRow;
-  /** Where each request's time went (request-waits.ts), by request id. */
-  readonly waits: RequestWaits[];
-}
+export { checkScheduleInputs, ClosedLoop, Feeds, ScheduledRequest, ScheduleOptions, ScheduleResult } from './schedule-options';
 
 interface RequestState {
   readonly request: ScheduledRequest;
@@ -112,6 +63,7 @@ interface RequestState {
   readonly inputNames: Set<string>;
   uploadWaitMs: number;
   memoryWaitMs: number;
+  uploadBytes: number;
 }
 
 /** An admitted task on its way to a compute slot. */
@@ -140,36 +92,6 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
   return loop.run();
 }
 
-/** Throws QuiltError when the run cannot work: unknown models, bad concurrency, a budget too small. */
-export function checkScheduleInputs(options: ScheduleOptions): void {
-  const { requests, deployments, budgetBytes, concurrency } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new QuiltError(`concurrency: ${concurrency} is not a positive integer`);
-  }
-  if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) {
-    throw new QuiltError(`budget: ${budgetBytes} is not a positive byte count`);
-  }
-  const pool = options.pool ?? options.policy.defaultPool;
-  const seen = new Set<number>();
-  const used = new Set<string>();
-  for (const r of requests) {
-    if (seen.has(r.id)) throw new QuiltError(`request ${r.id}: the id is used twice`);
-    seen.add(r.id);
-    const d = deployments.get(r.model);
-    if (d === undefined) {
-      throw new QuiltError(
-        `request ${r.id}: model '${r.model}' is not deployed (deployed: ${[...deployments.keys()].join(', ')})`,
-      );
-    }
-    if (d.tasks.length === 0) throw new QuiltError(`model '${r.model}': its deployment has no tasks`);
-    used.add(r.model);
-  }
-  const need = budgetNeed([...used].map((name) => {
-    const d = deployments.get(name) as Deployment;
-    return { model: name, taskDemands: d.tasks.map((t) => t.demandBytes), poolBytes: d.poolBytes };
-  }), pool);
-  checkBudget(need, budgetBytes, options.policy.name);
-}
 
 class SchedulerLoop {
   private readonly ledger: DeviceLedger;
@@ -273,7 +195,7 @@ class SchedulerLoop {
       const deployment = this.options.deployments.get(request.model) as Deployment;
       const state: RequestState = {
         request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
-        tasksRun: 0, tensors: new Map(), inputNames: new Set(), uploadWaitMs: 0, memoryWaitMs: 0,
+        tasksRun: 0, tensors: new Map(), inputNames: new Set(), uploadWaitMs: 0, memoryWaitMs: 0, uploadBytes: 0,
       };
       this.states.set(request.id, state);
       if (this.options.closedLoop) this.unsent.push(state);
@@ -354,11 +276,17 @@ class SchedulerLoop {
   private uploadFor({ state, admission, ticket }: Started): Promise<void> | undefined {
     const { task } = admission.ready;
     if (ticket.weightsLoaded) {
-      state.transferBytes += this.transfers.weightsUploaded(task);
+      this.countUpload(state, task);
       if (task.loadWeights) return this.startUpload(task.weightsKey, task.loadWeights);
       return undefined;
     }
     return this.uploadsInFlight.get(task.weightsKey);
+  }
+
+  private countUpload(state: RequestState, task: DeployedTask): void {
+    const bytes = this.transfers.weightsUploaded(task);
+    state.transferBytes += bytes;
+    state.uploadBytes += bytes;
   }
 
   private startUpload(key: string, load: () => Promise<void>): Promise<void> {
@@ -388,7 +316,7 @@ class SchedulerLoop {
       if (task === undefined || task.loadWeights === undefined) continue;
       const ticket = this.ledger.tryReserve(prefetchReservation(state.request.id, task), { spareWantedWithin: 1 });
       if (ticket === undefined) continue;
-      state.transferBytes += this.transfers.weightsUploaded(task);
+      this.countUpload(state, task);
       this.prefetching++;
       // A failed prefetch leaves no session: the task's own run loads it again and reports the error there.
       void this.startUpload(task.weightsKey, task.loadWeights).catch(() => undefined)
@@ -490,7 +418,9 @@ class SchedulerLoop {
       error,
     };
     this.rows.push(row);
-    this.waits.push({ requestId: id, uploadWaitMs: state.uploadWaitMs, memoryWaitMs: state.memoryWaitMs, computeMs: state.executionMs });
+    this.waits.push({
+      requestId: id, uploadBytes: state.uploadBytes, uploadWaitMs: state.uploadWaitMs, memoryWaitMs: state.memoryWaitMs, computeMs: state.executionMs,
+    });
     this.options.onRequestEnd?.(row);
     if (this.options.closedLoop) this.sendNextUnsent(endMs + this.options.closedLoop.thinkMs);
   }
