@@ -74,3 +74,16 @@ test('partition --out into a path under a file names the path, exit 2', () => {
   assert.equal(r.code, 2);
   assertOneLine(r.stderr, new RegExp(`cannot write '${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*a part of the path is a file`));
 });
+
+test('quilt sweep: a host-memory kind the backend does not take, and a bad --prefetch, are one line each', () => {
+  const base = ['sweep', '--backend', 'sim:h100', '--workload', 'datasets/workloads/quick.json', '--budgets', '100%'];
+  const pinned = quilt(...base, '--host-memory', 'pinned');
+  assert.equal(pinned.code, 2);
+  assertOneLine(pinned.stderr, /--host-memory: 'pinned'/);
+  const prefetch = quilt(...base, '--prefetch', 'maybe');
+  assert.equal(prefetch.code, 2);
+  assertOneLine(prefetch.stderr, /--prefetch: 'maybe' must be on or off/);
+  const run = quilt('run', '--workload', 'datasets/workloads/quick.json', '--budget', '100%', '--prefetch', 'yes');
+  assert.equal(run.code, 2);
+  assertOneLine(run.stderr, /--prefetch: 'yes' must be on or off/);
+});

@@ -11,6 +11,7 @@ import { runCommand } from './run';
 import { reproduceCommand } from './reproduce';
 import { memoryCommand } from './memory';
 import { simCommand } from './sim';
+import { sweepCommand } from './sweep';
 
 export const COMMANDS: Record<string, Command> = {
   zoo: zooCommand,
@@ -21,4 +22,5 @@ export const COMMANDS: Record<string, Command> = {
   reproduce: reproduceCommand,
   memory: memoryCommand,
   sim: simCommand,
+  sweep: sweepCommand,
 };
