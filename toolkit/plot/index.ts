@@ -7,6 +7,7 @@ export { memoryTimeline, MemoryTimelineOptions } from './memory-timeline';
 export { thresholdSweep, ThresholdSweepOptions } from './threshold-sweep';
 export { memoryProfile, MemoryProfileOptions } from './memory-profile';
 export { budgetSweep, BudgetSweepOptions, BudgetSweepRow } from './budget-sweep';
+export { regimeHeatmap, regimeLabel, RegimeHeatmapOptions, RegimeRatioRow } from './regime-heatmap';
 export { show, describeFigure } from './show';
 export { showTable, tableHtml, TableOptions } from './table';
 export { writeHtml, standaloneHtml } from './html';
