@@ -130,7 +130,7 @@ export class DeviceLedger {
   /** Bytes of cached weights that no running task uses (and that are not `keep`): what eviction can free. */
   evictableBytes(keep = '', options: ReserveOptions = {}): number {
     let total = 0;
-    for (const [key, entry] of this.evictable(keep, options)) total += entry.bytes;
+    for (const [, entry] of this.evictable(keep, options)) total += entry.bytes;
     return total;
   }
 

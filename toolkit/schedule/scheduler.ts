@@ -32,7 +32,7 @@
  * once; a prefetch never goes over the budget nor evicts weights a live request needs within one task; the loop
  * never asks which policy it holds.
  */
-import { QuiltError, oneLine } from '../core/errors';
+import { oneLine } from '../core/errors';
 import { RequestRow, RequestStatus } from '../core/rows';
 import { TensorHandle } from '../runtime/backend';
 import { formatBytes } from '../core/units';
@@ -40,31 +40,16 @@ import { Clock } from '../core/clock';
 import { DeployedTask, Deployment } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
 import { EventQueue } from './event-queue';
-import { Admission, Policy, ReadyTask } from './policy';
+import { Admission, Policy } from './policy';
 import { summarize } from './summary';
 import { TransferMeter } from './transfers';
 import { wantedWeights } from './weights-wanted';
 import { nextToPrefetch, prefetchReservation } from './prefetch';
 import { RequestWaits, WaitClock } from './request-waits';
-import { checkScheduleInputs, Feeds, ScheduledRequest, ScheduleOptions, ScheduleResult } from './schedule-options';
+import { feedsFor, newRequestState, readyTask, RequestState } from './request-state';
+import { checkScheduleInputs, Feeds, ScheduleOptions, ScheduleResult } from './schedule-options';
 
 export { checkScheduleInputs, ClosedLoop, Feeds, ScheduledRequest, ScheduleOptions, ScheduleResult } from './schedule-options';
-
-interface RequestState {
-  readonly request: ScheduledRequest;
-  readonly deployment: Deployment;
-  arrivalMs: number;
-  startMs: number;
-  executionMs: number;
-  transferBytes: number;
-  tasksRun: number;
-  readonly tensors: Map<string, TensorHandle>;
-  /** Names of the request's own inputs (the caller's tensors: never released here). */
-  readonly inputNames: Set<string>;
-  uploadWaitMs: number;
-  memoryWaitMs: number;
-  uploadBytes: number;
-}
 
 /** An admitted task on its way to a compute slot. */
 interface Started {
@@ -193,10 +178,7 @@ class SchedulerLoop {
   private scheduleArrivals(): void {
     for (const request of this.options.requests) {
       const deployment = this.options.deployments.get(request.model) as Deployment;
-      const state: RequestState = {
-        request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
-        tasksRun: 0, tensors: new Map(), inputNames: new Set(), uploadWaitMs: 0, memoryWaitMs: 0, uploadBytes: 0,
-      };
+      const state = newRequestState(request, deployment);
       this.states.set(request.id, state);
       if (this.options.closedLoop) this.unsent.push(state);
       else this.sendAt(state, request.arrivalMs);
@@ -226,18 +208,7 @@ class SchedulerLoop {
 
   private enqueue(state: RequestState, taskIndex: number): void {
     this.waitClock.waiting.add(state);
-    this.policy.enqueue(this.readyTask(state, taskIndex));
-  }
-
-  private readyTask(state: RequestState, taskIndex: number): ReadyTask {
-    return {
-      requestId: state.request.id,
-      model: state.request.model,
-      arrivalMs: state.arrivalMs,
-      taskIndex,
-      task: state.deployment.tasks[taskIndex],
-      deployment: state.deployment,
-    };
+    this.policy.enqueue(readyTask(state, taskIndex));
   }
 
   private dispatch(): void {
@@ -337,7 +308,7 @@ class SchedulerLoop {
         }
         state.transferBytes += this.transfers.inputs(Object.values(inputs));
       }
-      feeds = this.feedsFor(state, taskIndex);
+      feeds = feedsFor(state, taskIndex);
     } catch (error) {
       return { kind: 'completion', admission, ticket, runMs: 0, error: oneLine(error) };
     }
@@ -348,19 +319,6 @@ class SchedulerLoop {
     } catch (error) {
       return { kind: 'completion', admission, ticket, runMs: this.clock.now() - t0, error: oneLine(error) };
     }
-  }
-
-  private feedsFor(state: RequestState, taskIndex: number): Feeds {
-    const feeds: Feeds = {};
-    for (const name of state.deployment.tasks[taskIndex].inputNames) {
-      const handle = state.tensors.get(name);
-      if (handle === undefined) {
-        throw new Error(`task ${taskIndex} of '${state.request.model}' reads '${name}', which neither the ` +
-          `request's inputs nor an earlier task provide`);
-      }
-      feeds[name] = handle;
-    }
-    return feeds;
   }
 
   private complete(event: Extract<LoopEvent, { kind: 'completion' }>): void {
