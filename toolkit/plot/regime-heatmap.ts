@@ -1,7 +1,7 @@
 /**
  * The regime map as a heatmap: a policy's mean latency over model-level's (`quilt sweep`'s summary rows), one
  * column per budget (smallest on the left), one row per regime (host memory, prefetch, threshold). Each cell shows
- * the ratio over seeds as "mean (min-max)"; the colour scale is centred on 1 (below 1: the policy is faster).
+ * the ratio over seeds as "mean (min-max)"; the colour scale is centred on 1: blue below 1 (the policy is faster), red above.
  */
 import { Figure, baseLayout } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
@@ -49,7 +49,7 @@ export function regimeHeatmap(input: RowsOrFrame<RegimeRatioRow>, options: Regim
   return {
     data: [{
       type: 'heatmap', x: budgets, y: regimes, z, text, texttemplate: '%{text}', zmid: 1,
-      colorscale: 'RdBu', reversescale: true, colorbar: { title: { text: `${policy} / model-level` } },
+      colorscale: 'RdBu', colorbar: { title: { text: `${policy} / model-level` } },
       hovertemplate: '%{y}<br>budget %{x}<br>ratio %{z:.3f}<extra></extra>',
     }],
     layout: baseLayout(options.title ?? `${policy} / model-level, ${options.metric === 'p95' ? 'p95' : 'mean'} latency`, {

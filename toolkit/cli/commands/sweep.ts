@@ -2,7 +2,8 @@
  * `quilt sweep --backend <b> --workload <f> --policies <p,...> --budgets <b,...> [--host-memory <k,...>]
  *  [--prefetch <on|off,...>] [--thresholds <t,...|auto>] [--seeds <s,...>] [--warm] [--out <csv>] [--json]`:
  * the regime map (experiment/regime-sweep.ts). Prints `{"rows": [...], "summary": [...]}` with --json; --out x.csv
- * writes the rows to x.csv and the ratios to x-summary.csv, each with metadata. Defaults: host memory pageable,
+ * writes the rows to x.csv and the ratios to x-summary.csv, each with metadata, and the heatmap of quilt's ratios to
+ * x-heatmap.html (and .png where Chromium is there). Defaults: host memory pageable,
  * prefetch off, threshold 50%, the workload's seed, policies quilt,model-level.
  */
 import { regimeSweep, RegimeSweepResult } from '../../experiment/regime-sweep';
@@ -17,6 +18,9 @@ import { boolFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
+import { regimeHeatmap } from '../../plot/regime-heatmap';
+import { saveFigure } from '../../plot/save';
+import * as path from 'node:path';
 
 const USAGE = 'quilt sweep --backend sim:h100 --workload datasets/workloads/quick.json --policies quilt,model-level --budgets 60%,100% --json';
 
@@ -102,6 +106,12 @@ export const sweepCommand: Command = {
     });
     const out = stringFlag(args, 'out');
     const files = out === undefined ? [] : saveRegimeSweep(result, out);
+    if (out !== undefined && result.summary.some((r) => r.policy === 'quilt')) {
+      const base = out.replace(/\.csv$/i, '');
+      const simulated = result.backend.startsWith('sim:') ? 'simulated ' : '';
+      const figure = regimeHeatmap(result.summary, { title: `quilt / model-level, mean latency (${simulated}${result.backend}, ${result.workload.name} workload)` });
+      files.push(...saveFigure(figure, path.dirname(base), `${path.basename(base)}-heatmap`).files);
+    }
     if (boolFlag(args, 'json')) {
       printJson({ rows: result.rows, summary: result.summary });
       return 0;
