@@ -115,3 +115,17 @@ test('ledger: a reservation that spares wanted weights does not evict them, and 
   assert.equal(ledger.fits(big, { spareWantedWithin: 1 }), false);
   assert.equal(ledger.fits(big), true);
 });
+
+test('request waits: memory waits only while a compute slot is free; a shared upload is waited for once, without a slot', async () => {
+  const two = [0, 1].map((id) => ({ id, model: CHAIN.name, arrivalMs: 0, makeInputs: () => fakeInputs(CHAIN) }));
+  // model-level, budget = one request (20 KiB weights + 4 KiB activations), 2 slots: request 1 waits for memory
+  // while request 0 uploads (0-20) and computes (20-60), then computes 60-100 on the resident weights.
+  const tight = await run('model-level', [CHAIN], two, { prefetch: false, concurrency: 2, budget: 24 * KiB });
+  assert.deepEqual(tight.result.waits.map((w) => [w.uploadWaitMs, w.memoryWaitMs, w.computeMs]), [[20, 0, 40], [0, 60, 40]]);
+  // Room for both, 1 slot: both admitted at 0, request 1 waits on request 0's upload (one upload), then for the slot
+  // (20-60), which is neither an upload nor a memory wait.
+  const slot = await run('model-level', [CHAIN], two, { prefetch: false, concurrency: 1 });
+  assert.deepEqual(slot.result.waits.map((w) => [w.uploadWaitMs, w.memoryWaitMs, w.computeMs]), [[20, 0, 40], [20, 0, 40]]);
+  assert.deepEqual(slot.result.rows.map((r) => r.latencyMs), [60, 100]);
+  assert.equal(slot.link.uploads.length, 1);
+});
