@@ -21,7 +21,8 @@ export { tasksFrame, profileFrame, profileRows, taskRows } from './partition/fra
 export * from './partition/plan';
 export { ZOO_MODELS, buildZooModel, zooModelFile, zooInputShapes } from './zoo';
 export { Backend, Session, BackendName } from './runtime/backend';
-export { openBackend, checkBackend, BackendChoice } from './runtime/ort-backend';
+export { checkBackend, BackendChoice } from './runtime/ort-backend';
+export { openBackend, OpenBackendOptions } from './sim/open';
 export { randomFeeds } from './runtime/feeds';
 export { loadChain, runChain } from './runtime/chain';
 export { LaneCrashError } from './runtime/lane';
@@ -50,8 +51,10 @@ export { writeResults, readResults, readRequestResults, readTimelineResults, rea
 export { QuiltError } from './core/errors';
 export { BudgetTooSmallError, PolicyCannotStartError } from './core/memory-errors';
 export { parseBytes, formatBytes } from './core/units';
+export { percentile } from './core/percentile';
+export { median } from './core/median';
 export * as plot from './plot';
 export * as notebook from './notebook';
 export * as sim from './sim';
-export { checkAnchors } from './experiment/sim-anchors';
-export { validateSim, compareRuns } from './experiment/sim-validate';
+export { checkAnchors } from './experiment/calibration/anchors';
+export { validateSim, compareRuns } from './experiment/calibration/validate';

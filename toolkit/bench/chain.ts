@@ -1,7 +1,7 @@
 /**
  * Section 4, chain vs whole on the CPU: per zoo model (batch 1, seq 128), the whole model against its quilt
  * task models chained (threshold 50% of its peak, raised to the smallest feasible one) and against the
- * layer-granularity chain, all in one run on one `CpuBackend({ lanes: 1 })`: one stream with every core, so the
+ * layer-granularity chain, all in one run on one cpu backend with one lane: one stream with every core, so the
  * ratio is the cost of cutting (extra sessions, one lane message per task; cut tensors stay in the lane), not of
  * sharing. Whole and quilt runs alternate (warm-ups first) and each gets the median; the layer chain, far
  * slower, gets fewer runs. Goals: chain/whole <= 1.02 per model; layer-level overhead per operator,
@@ -18,7 +18,7 @@ import { fileOrder } from '../graph/order';
 import { analyzeMemory } from '../memory/profile';
 import { propose } from '../partition/propose';
 import { build } from '../partition/build';
-import { CpuBackend } from '../runtime/cpu-backend';
+import { openBackend } from '../sim/open';
 import { LoadedChain, loadChain, runChain } from '../runtime/chain';
 import { randomFeeds } from '../runtime/feeds';
 import { BenchContext, Row, SectionResult, goal, median, medianMs, openZoo, progress, round, timed } from './report';
@@ -32,7 +32,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
   const warmups = ctx.quick ? 1 : 2;
   const layerRuns = ctx.quick ? 1 : 3;
   const names = ctx.quick ? QUICK_MODELS : ZOO_MODELS.map((m) => m.name);
-  const backend = new CpuBackend({ lanes: 1 });
+  const backend = await openBackend('cpu', { lanes: 1 });
   const rows: Row[] = [];
   const goals = [];
   const notes: string[] = [];
@@ -50,7 +50,8 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
       const whole = await backend.load(readFileSync(file));
       // Cut tensors stay in the lane (the pool on), as the scheduler runs quilt and layer-level.
       const quilt = await loadChain(backend, build(quiltPlan), true);
-      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, build(layerPlan), true));
+      const layerModels = build(layerPlan);
+      const { ms: layerLoadMs, value: layer } = await timed(async () => loadChain(backend, layerModels, true));
       const runWhole = () => whole.run(feeds);
       const runQuilt = () => runChain(quilt, feeds);
       try {
@@ -67,7 +68,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
         // The lane's layer sessions go before the in-process ones come (the section's peak memory stays as it was).
         await (layer as LoadedChain).dispose();
         progress(`chain: ${name}: the same layer chain in this process (the floor), 1 warm-up + ${layerRuns} runs`);
-        const floor = await inProcessChain(layer.models, os.cpus().length);
+        const floor = await inProcessChain(layerModels, os.cpus().length);
         const floorMs = await medianMs(() => floor.run(feeds as Record<string, ort.Tensor>), layerRuns, 1);
         await floor.dispose();
         const w = median(wholeMs);
@@ -92,7 +93,7 @@ export async function benchChain(ctx: BenchContext): Promise<SectionResult> {
     const overhead = await measureTaskOverhead(backend, os.cpus().length, ctx.quick ? 100 : 300);
     notes.push(`per-task overhead (median us, one lane, on empty Identity models): ${overhead.rows.map((r) => `${r.what}: ${r.medianUs}`).join('; ')}`);
   } finally {
-    await backend.close();
+    await backend.close?.();
   }
   return {
     section: 'chain', title: 'Chain vs whole on the CPU (one lane, all cores)', quick: ctx.quick, measuredAt: new Date().toISOString(),

@@ -13,7 +13,7 @@
 import * as os from 'node:os';
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { cpuProcessEnv } from '../runtime/cpu-process-env';
 import { benchZoo } from './zoo';
 import { benchLoad } from './load';

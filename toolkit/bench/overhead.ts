@@ -13,10 +13,9 @@
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { CpuBackend } from '../runtime/cpu-backend';
 import { cpuSessionOptions } from '../runtime/cpu-session-options';
-import { Session, TensorHandle } from '../runtime/backend';
-import { TaskModel } from '../partition/build';
+import { Backend, Session, TensorHandle } from '../runtime/backend';
+import { OnnxTaskModel } from '../partition/build';
 import { Row, median, nowMs, round } from './report';
 
 function identity(elements: number): Uint8Array {
@@ -42,7 +41,7 @@ export interface TaskOverhead {
 }
 
 /** Measures on `backend` (one lane wanted: nothing else runs) and an in-process session with `threads` threads. */
-export async function measureTaskOverhead(backend: CpuBackend, threads: number, rounds: number): Promise<TaskOverhead> {
+export async function measureTaskOverhead(backend: Backend, threads: number, rounds: number): Promise<TaskOverhead> {
   const small = identity(1);
   const big = identity(1 << 18);
   const local = await ort.InferenceSession.create(small, cpuSessionOptions(threads));
@@ -92,7 +91,7 @@ export async function measureTaskOverhead(backend: CpuBackend, threads: number, 
  * The floor of a one-operator-per-task design: the same task models run one after the other in this process
  * (plain onnxruntime sessions, no lanes, no messages, tensors handed on as they are).
  */
-export async function inProcessChain(models: readonly TaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
+export async function inProcessChain(models: readonly OnnxTaskModel[], threads: number): Promise<{ run(feeds: Record<string, ort.Tensor>): Promise<void>; dispose(): Promise<void> }> {
   const sessions: ort.InferenceSession[] = [];
   for (const m of models) {
     sessions.push(await ort.InferenceSession.create(m.bytes, cpuSessionOptions(threads)));

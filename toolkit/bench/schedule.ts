@@ -1,25 +1,27 @@
 /**
- * Section 6, scheduling (the paper's comparison) on the cpu backend, all in one run:
+ * Section 6, scheduling (the paper's comparison) on the cpu backend, all in one run of reproduce's `runComparison`
+ * (experiment/reproduce.ts: the same runs, budgets and ratios as `quilt reproduce`):
  *   - the five policies on datasets/workloads/default.json (quick.json with --quick) at a budget where the models do
- *     not all fit: --budget, else 60% of the sum of the models' peaks, raised to what every policy's largest task
- *     needs when that is more (the workspace's `neededBudgetBytes`, budget.ts's rule);
+ *     not all fit: --budget, else 60% of the sum of the models' peaks, raised to what every managed policy needs;
  *   - quilt and model-level with an unlimited budget (the floor: what cutting costs where memory never binds);
- *   - triton-style and quilt at 100% of the sum of peaks (every model fits; triton-style cannot load below it);
+ *   - triton-style and quilt where every model fits (100% of the sum of peaks, or the main budget if more);
  *   - quilt's pool on vs off on webgpu with a small workload, when checkBackend('webgpu') says it works
  *     (benchWebgpuPool, its own result; `--only schedule` runs both).
  * Ratios of mean latency: quilt/model-level (goal <= 0.75; paper 0.746; and <= 1.00 both tight and unlimited:
  * a task boundary must cost close to nothing), quilt/layer-level (goal <= 0.62; paper 0.623), quilt/triton-style
- * at 100% (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
+ * where every model fits (goal <= 0.90), quilt/unlimited (ideally 1). OOMs: zero for managed policies.
  */
 import * as path from 'node:path';
 import { ExperimentResult, WorkloadRunOptions, runWorkload } from '../experiment/run';
+import { meanRatio, runComparison } from '../experiment/reproduce';
 import { Workspace } from '../experiment/workspace';
 import { POLICY_NAMES, isManagedPolicy } from '../schedule/policies';
 import { SummaryRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
-import { checkBackend, openBackend } from '../runtime/ort-backend';
+import { checkBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { WorkloadSpec, loadWorkloadSpec } from '../workload';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { formatBytes } from '../core/units';
 import { BenchContext, Goal, Row, SectionResult, goal, progress, round } from './report';
 
@@ -61,9 +63,6 @@ function row(run: string, result: ExperimentResult, policy: string): Row {
   };
 }
 
-function ratio(a: SummaryRow | undefined, b: SummaryRow | undefined): number {
-  return a === undefined || b === undefined || b.meanLatencyMs === 0 ? NaN : a.meanLatencyMs / b.meanLatencyMs;
-}
 
 
 export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
@@ -74,39 +73,28 @@ export async function benchSchedule(ctx: BenchContext): Promise<SectionResult> {
   const extra: Record<string, unknown> = { workload: file };
   const cpu = await openBackend('cpu');
   try {
-    progress(`schedule: ${path.basename(file)}, five policies at ${ctx.budget ?? '60% of the sum of peaks (raised if a policy needs more)'}`);
-    const workspace = await Workspace.open(file);
-    const { result: main, raised } = await runAtWorkingBudget({ workspace, backend: cpu, budget: ctx.budget ?? '60%' }, 'tight');
+    progress(`schedule: ${path.basename(file)}, the paper's comparison (reproduce's runComparison) at ${ctx.budget ?? '60% of the sum of peaks (raised if a policy needs more)'}`);
+    const workspace = await Workspace.open(file, { runtime: await cpu.runtimeMemory?.() });
+    const { main, fits, unlimited, ratios, notes: comparisonNotes } = await runComparison({
+      workspace, backend: cpu, budget: ctx.budget, onProgress: (stage, p) => reporter(stage)?.(p),
+    });
     const sumOfPeaks = main.models.reduce((s, m) => s + m.peakBytes, 0);
     notes.push(`cpu backend: ${main.device}; concurrency ${main.concurrency}; ${main.rows.length / Math.max(1, main.summaries.length)} requests per policy`);
-    notes.push(`sum of peaks ${formatBytes(sumOfPeaks)}; tight budget ${formatBytes(main.budgetBytes)} = ${round((main.budgetBytes / sumOfPeaks) * 100, 1)}% of it`
-      + (raised.length > 0 ? ` (raised from ${ctx.budget ?? '60%'}: ${raised.join('; ')})` : ''));
-    for (const p of ['quilt', 'model-level', 'layer-level', 'triton-style', 'unmanaged']) rows.push(row('tight', main, p));
-
-    progress('schedule: quilt and model-level, unlimited budget');
-    const unlimited = await runWorkload({ workspace, backend: cpu, budget: 'unlimited', policies: ['quilt', 'model-level'], onProgress: reporter('unlimited') });
+    notes.push(`sum of peaks ${formatBytes(sumOfPeaks)}; tight budget ${formatBytes(main.budgetBytes)} = ${round((main.budgetBytes / sumOfPeaks) * 100, 1)}% of it`);
+    notes.push(...comparisonNotes);
+    for (const p of POLICY_NAMES) rows.push(row('tight', main, p));
     rows.push(row('unlimited', unlimited, 'quilt'), row('unlimited', unlimited, 'model-level'));
+    rows.push(row(`fits (${formatBytes(fits.budgetBytes)})`, fits, 'triton-style'), row(`fits (${formatBytes(fits.budgetBytes)})`, fits, 'quilt'));
 
-    progress('schedule: triton-style and quilt at 100% of the sum of peaks');
-    const fits = await runWorkload({ workspace, backend: cpu, budget: '100%', policies: ['triton-style', 'quilt'], onProgress: reporter('fits') });
-    rows.push(row('fits (100%)', fits, 'triton-style'), row('fits (100%)', fits, 'quilt'));
-
-    const q = summaryOf(main, 'quilt');
-    const ratios = {
-      'quilt/model-level': ratio(q, summaryOf(main, 'model-level')),
-      'quilt/layer-level': ratio(q, summaryOf(main, 'layer-level')),
-      'quilt/triton-style@100%': ratio(summaryOf(fits, 'quilt'), summaryOf(fits, 'triton-style')),
-      'quilt/unlimited': ratio(q, summaryOf(unlimited, 'quilt')),
-      'quilt/model-level unlimited': ratio(summaryOf(unlimited, 'quilt'), summaryOf(unlimited, 'model-level')),
-    };
     extra.ratios = ratios;
-    goals.push(goal('mean latency quilt/model-level (paper 0.746)', ratios['quilt/model-level'], 0.75, ''));
-    goals.push(goal('mean latency quilt/model-level, tight budget', ratios['quilt/model-level'], 1.0, ''));
-    goals.push(goal('mean latency quilt/model-level, unlimited budget', ratios['quilt/model-level unlimited'], 1.0, ''));
-    goals.push(goal('mean latency quilt/layer-level (paper 0.623)', ratios['quilt/layer-level'], 0.62, ''));
-    goals.push(goal('mean latency quilt/triton-style at 100%', ratios['quilt/triton-style@100%'], 0.9, ''));
-    notes.push(`quilt/unlimited mean latency = ${round(ratios['quilt/unlimited'])} (the floor is 1; no goal)`);
-    for (const [run, result] of [['tight', main], ['unlimited', unlimited], ['100%', fits]] as const) {
+    const value = (r: number | null) => r ?? NaN;
+    goals.push(goal('mean latency quilt/model-level (paper 0.746)', value(ratios.quiltOverModelLevel), 0.75, ''));
+    goals.push(goal('mean latency quilt/model-level, tight budget', value(ratios.quiltOverModelLevel), 1.0, ''));
+    goals.push(goal('mean latency quilt/model-level, unlimited budget', value(ratios.quiltOverModelLevelUnlimited), 1.0, ''));
+    goals.push(goal('mean latency quilt/layer-level (paper 0.623)', value(ratios.quiltOverLayerLevel), 0.62, ''));
+    goals.push(goal('mean latency quilt/triton-style, every model fits', value(ratios.quiltOverTritonStyle), 0.9, ''));
+    notes.push(`quilt/unlimited mean latency = ${ratios.quiltOverUnlimited === null ? 'n/a' : round(ratios.quiltOverUnlimited)} (the floor is 1; no goal)`);
+    for (const [run, result] of [['tight', main], ['unlimited', unlimited], ['fits', fits]] as const) {
       for (const s of result.summaries.filter((x) => isManagedPolicy(x.policy))) {
         goals.push(goal(`${s.policy} OOMs (${run})`, s.oom, 0, ''));
       }
@@ -164,9 +152,9 @@ async function webgpuPool(ctx: BenchContext, rows: Row[], extra: Record<string, 
       runs[pool ? 'on' : 'off'] = result;
       rows.push(row(`webgpu pool ${pool ? 'on' : 'off'}`, result, 'quilt'));
     }
-    const r = ratio(summaryOf(runs.on, 'quilt'), summaryOf(runs.off, 'quilt'));
+    const r = meanRatio(summaryOf(runs.on, 'quilt'), summaryOf(runs.off, 'quilt'));
     extra.webgpuPoolOnOff = r;
-    return `webgpu (${backend.device}), quilt mean latency pool on/off = ${round(r)} on ${spec.requests} requests of resnet50 + mobilenetv2 (no goal)`;
+    return `webgpu (${backend.device}), quilt mean latency pool on/off = ${r === null ? 'n/a' : round(r)} on ${spec.requests} requests of resnet50 + mobilenetv2 (no goal)`;
   } catch (error) {
     return `failed: ${error instanceof Error ? error.message : String(error)}`;
   } finally {

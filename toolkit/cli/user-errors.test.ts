@@ -61,10 +61,12 @@ test('verify of fp16 activations passes by default and fails under a tolerance g
   assert.equal(ok.code, 0, ok.stderr);
   const result = JSON.parse(ok.stdout);
   assert.equal(result.toleranceFrom, 'float16');
-  if (result.maxRelDiff > 0) {
-    const strict = quilt('verify', fp16, '--granularity', 'layer', '--tolerance', String(result.maxRelDiff / 2));
-    assert.equal(strict.code, 1);
-  }
+  // onnxruntime optimizes the whole fp16 model across layers and the layer chain one layer at a time, so their outputs
+  // differ (a relative difference near 4e-4 here); without a difference the strict half below would prove nothing.
+  assert.ok(result.maxRelDiff > 0, 'the layer chain and the whole model must differ for this test to mean anything');
+  const strict = quilt('verify', fp16, '--granularity', 'layer', '--tolerance', String(result.maxRelDiff / 2));
+  assert.equal(strict.code, 1, strict.stderr);
+  assert.equal(strict.stderr, '');
 });
 
 test('partition --out into a path under a file names the path, exit 2', () => {

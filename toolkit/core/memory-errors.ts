@@ -37,21 +37,20 @@ export class PolicyCannotStartError extends QuiltError {
   readonly neededBytes: number;
   readonly freeBytes: number;
   readonly budgetBytes: number;
+  /** Why it cannot start, without the policy's name (for a table that is already per policy). */
+  readonly reason: string;
 
   constructor(fields: { policy: string; model: string; neededBytes: number; freeBytes: number; budgetBytes: number; detail?: string }) {
-    super(`${fields.policy}: failed to load model '${fields.model}': it needs ${formatBytes(fields.neededBytes)} but only `
+    const reason = `failed to load model '${fields.model}': it needs ${formatBytes(fields.neededBytes)} but only `
       + `${formatBytes(fields.freeBytes)} of the ${formatBytes(fields.budgetBytes)} budget is left`
-      + (fields.detail !== undefined ? ` ${fields.detail}` : ''));
+      + (fields.detail !== undefined ? ` ${fields.detail}` : '');
+    super(`${fields.policy}: ${reason}`);
     this.name = 'PolicyCannotStartError';
+    this.reason = reason;
     this.policy = fields.policy;
     this.model = fields.model;
     this.neededBytes = fields.neededBytes;
     this.freeBytes = fields.freeBytes;
     this.budgetBytes = fields.budgetBytes;
-  }
-
-  /** The reason without the policy's name, for a table that is already per policy. */
-  get reason(): string {
-    return this.message.slice(this.policy.length + 2);
   }
 }

@@ -14,7 +14,7 @@
  */
 import { Backend, Session, TensorHandle } from '../runtime/backend';
 import { zeroFeeds } from '../runtime/feeds';
-import { build, TaskModel } from '../partition/build';
+import { build, loadable, TaskModel } from '../partition/build';
 import { PartitionPlan } from '../partition/plan';
 import { Deployment, deploymentFromPlan } from '../schedule/deployment';
 
@@ -42,7 +42,7 @@ class ResidentSession implements Session {
     if (this.loading === undefined) {
       this.loading = (async () => {
         await this.unload();
-        this.session = await this.backend.load(this.model.bytes, { outputsOnDevice: this.deviceOutputs });
+        this.session = await this.backend.load(loadable(this.model), { outputsOnDevice: this.deviceOutputs });
       })().finally(() => { this.loading = undefined; });
     }
     return this.loading;
@@ -97,7 +97,7 @@ async function warmUp(plan: PartitionPlan, backend: Backend, sessions: readonly 
   }
 }
 
-export async function deployPlan(plan: PartitionPlan, backend: Backend, options: DeployOptions, taskModels = build(plan)): Promise<LiveDeployment> {
+export async function deployPlan(plan: PartitionPlan, backend: Backend, options: DeployOptions, taskModels: readonly TaskModel[] = build(plan)): Promise<LiveDeployment> {
   const graphOutputs = new Set(plan.graph.outputs.map((v) => plan.graph.values[v].name));
   // Cut tensors stay on the device with the pool on; on a backend without device memory (cpu) they always stay in
   // the lane that made them, whatever the policy: host memory is the device there, so nothing would really move.

@@ -3,10 +3,10 @@
  * path to an .onnx file, loaded into a Graph and shaped for the given input shapes. The CLI, the notebooks
  * and the experiments all open models through `openModel`.
  */
-import * as path from 'node:path';
 import { loadModel } from '../onnx/load';
 import { resolveShapes, ResolvedGraph } from '../shapes';
 import { zooModelFile, zooModelInfo } from '../zoo';
+import { parseModelRef } from '../zoo/model-ref';
 import { QuiltError } from '../core/errors';
 
 export interface ModelOptions {
@@ -32,20 +32,13 @@ export interface OpenedModel {
   readonly inputValues: Readonly<Record<string, readonly number[]>>;
 }
 
-export function isZooRef(ref: string): boolean {
-  return ref.startsWith('zoo:');
-}
-
-/** The file behind a reference (building a zoo model into the cache when needed). */
+/** The file behind a reference (zoo/model-ref.ts; a zoo model is built into the cache when needed). */
 export async function modelFile(ref: string, options: ModelOptions = {}): Promise<{ name: string; file: string }> {
-  if (isZooRef(ref)) {
-    const name = zooModelInfo(ref.slice(4)).name;
-    return { name, file: await zooModelFile(name, { batch: options.batch, seq: options.seq }) };
-  }
-  if (!ref.endsWith('.onnx')) {
-    throw new QuiltError(`model '${ref}' is neither zoo:<name> nor a path to an .onnx file`);
-  }
-  return { name: path.basename(ref, '.onnx'), file: ref };
+  const parsed = parseModelRef(ref);
+  if (parsed === undefined) throw new QuiltError(`model '${ref}' is neither zoo:<name> nor a path to an .onnx file`);
+  if (parsed.kind === 'file') return { name: parsed.name, file: parsed.file };
+  const name = zooModelInfo(parsed.name).name;
+  return { name, file: await zooModelFile(name, { batch: options.batch, seq: options.seq }) };
 }
 
 export async function openModel(ref: string, options: ModelOptions = {}): Promise<OpenedModel> {

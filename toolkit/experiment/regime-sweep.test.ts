@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QuiltError } from '../core/errors';
-import { openSimBackend } from '../sim/open';
+import { openBackend } from '../sim/open';
 import { RegimeRow, ratioSummary, regimeSweep, runsPerCell } from './regime-sweep';
 import { tinySpec } from './tiny-workload.test-helper';
 
@@ -10,7 +10,7 @@ const FIELDS = ['budget', 'budgetBytes', 'hostMemory', 'prefetch', 'threshold', 
 
 test('regimeSweep: every combination once (quilt per threshold), rows with exactly the fields of the map', async () => {
   const r = await regimeSweep({
-    workload: tinySpec(), openBackend: async () => openSimBackend('sim:h100'), policies: ['quilt', 'model-level'],
+    workload: tinySpec(), openBackend: () => openBackend('sim:h100'), policies: ['quilt', 'model-level'],
     budgets: ['100%', 'unlimited'], hostMemory: ['pageable'], prefetch: [false, true], thresholds: ['50%', 'auto'], seeds: [1, 2],
   });
   assert.equal(r.rows.length + r.cannot.length, 2 * 2 * 2 * runsPerCell(['quilt', 'model-level'], ['50%', 'auto']));

@@ -88,6 +88,8 @@ export interface RegimeSweepResult {
   readonly summary: RatioSummaryRow[];
   readonly cannot: (CannotRunRow & { hostMemory: string; prefetch: string; threshold: string; seed: number })[];
   readonly backend: string;
+  /** The device profile, when the backend is simulated. */
+  readonly simulated?: { readonly profile: string };
   /** The device of each host-memory kind's backend. */
   readonly devices: Record<string, string>;
   readonly workload: WorkloadSpec;
@@ -121,11 +123,13 @@ export async function regimeSweep(options: RegimeSweepOptions): Promise<RegimeSw
   const cannot: RegimeSweepResult['cannot'][number][] = [];
   const devices: Record<string, string> = {};
   let backendName = '';
+  let simulated: RegimeSweepResult['simulated'];
   let done = 0;
   for (const hostMemory of options.hostMemory) {
     const backend = await options.openBackend(hostMemory);
     devices[hostMemory] = backend.device;
     backendName = backend.name;
+    simulated = backend.simulated;
     try {
       for (const budget of options.budgets) {
         const budgetBytes = ws.budgetBytes(budget);
@@ -156,7 +160,7 @@ export async function regimeSweep(options: RegimeSweepOptions): Promise<RegimeSw
       await backend.close?.();
     }
   }
-  return { rows, summary: ratioSummary(rows), cannot, backend: backendName, devices, workload: ws.spec, warm: options.warm === true };
+  return { rows, summary: ratioSummary(rows), cannot, backend: backendName, simulated, devices, workload: ws.spec, warm: options.warm === true };
 }
 
 function regimeRow(cell: Omit<RegimeRow, 'meanLatencyMs' | 'p95LatencyMs' | 'peakResidentBytes' | 'oom' | 'uploadBytes' | 'uploadWaitMs' | 'memoryWaitMs' | 'computeMs'>, r: ExperimentResult): RegimeRow {

@@ -5,7 +5,8 @@
  * (2) the main run: all five policies at a budget where the models do not all fit at their peaks (60% of the
  * sum of their peaks, raised to what every managed policy needs when that is more); triton-style cannot load
  * there, as Triton could not; (3) the Triton comparison: quilt and triton-style at a budget that holds every
- * model at its peak (100%); (4) the floor: quilt with no memory limit; (5) result CSVs written. The figures
+ * model at its peak (100%); (4) the floor: quilt and model-level with no memory limit (stages 2-4 and the ratios
+ * are `runComparison`, which the bench's scheduling section calls too); (5) result CSVs written. The figures
  * are the caller's (plot/save.ts `saveReproduceFigures` draws them from what this returns).
  * Every number is measured on real executions in this run; ratios are of mean latencies.
  */
@@ -56,7 +57,7 @@ export interface ReproduceReport {
   readonly notRun: readonly { policy: string; reason: string }[];
   readonly fits: { readonly budgetBytes: number; readonly policies: Record<string, PolicyNumbers> };
   readonly unlimited: PolicyNumbers;
-  readonly ratios: Record<string, number | null>;
+  readonly ratios: ComparisonRatios;
   /** Quilt and model-level at each sweep budget. */
   readonly sweep: readonly { budgetBytes: number; policy: string; meanLatencyMs: number; p95LatencyMs: number }[];
   readonly files: string[];
@@ -82,16 +83,61 @@ function byPolicy(result: ExperimentResult): Record<string, PolicyNumbers> {
   return Object.fromEntries(result.summaries.map((s) => [s.policy, numbers(s)]));
 }
 
-export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
-  const runtime = await options.backend.runtimeMemory?.();
-  const workspace = await Workspace.open(options.workload, { runtime });
-  const spec = workspace.spec;
-  const notes: string[] = [];
-  const run = (stage: string, policies: readonly string[], budget: string | number) => runWorkload({
-    workspace, backend: options.backend, policies, budget, warm: options.warm, prefetch: options.prefetch,
+/** Ratios of mean latency (null where a policy did not run or took no time). */
+export interface ComparisonRatios {
+  readonly quiltOverModelLevel: number | null;
+  readonly quiltOverLayerLevel: number | null;
+  /** At the fits budget (every model at its peak). */
+  readonly quiltOverTritonStyle: number | null;
+  /** Quilt at the main budget over quilt with no limit (the floor is 1). */
+  readonly quiltOverUnlimited: number | null;
+  /** Both with no memory limit: what cutting alone costs. */
+  readonly quiltOverModelLevelUnlimited: number | null;
+}
+
+/** The paper's comparison's runs and ratios (stages 2-4). */
+export interface Comparison {
+  readonly main: ExperimentResult;
+  readonly fits: ExperimentResult;
+  readonly unlimited: ExperimentResult;
+  readonly ratios: ComparisonRatios;
+  readonly notes: string[];
+}
+
+export interface ComparisonOptions {
+  readonly backend: Backend;
+  /** Opened with the backend's runtime memory model. */
+  readonly workspace: Workspace;
+  /** Budget of the main run; default: 60% of the sum of peaks, or the least every managed policy needs. */
+  readonly budget?: string | number;
+  readonly warm?: boolean;
+  /** Prefetch for every policy (schedule/prefetch.ts); default off. */
+  readonly prefetch?: boolean;
+  readonly onProgress?: (stage: string, progress: RunProgress) => void;
+}
+
+function summaryOf(result: ExperimentResult, policy: string): SummaryRow | undefined {
+  return result.summaries.find((s) => s.policy === policy);
+}
+
+/** Mean latency of `a` over `b`'s; null where either did not run or `b` took no time. */
+export function meanRatio(a: SummaryRow | undefined, b: SummaryRow | undefined): number | null {
+  return a && b && b.meanLatencyMs > 0 ? a.meanLatencyMs / b.meanLatencyMs : null;
+}
+
+/** One stage's run of `policies` at `budget`. */
+function runStage(options: ComparisonOptions, stage: string, policies: readonly string[], budget: string | number): Promise<ExperimentResult> {
+  return runWorkload({
+    workspace: options.workspace, backend: options.backend, policies, budget, warm: options.warm, prefetch: options.prefetch,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
+}
 
+/** Stages 2-4: the main run, the Triton comparison and the floor, and the ratios of their mean latencies. */
+export async function runComparison(options: ComparisonOptions): Promise<Comparison> {
+  const { workspace } = options;
+  const notes: string[] = [];
+  const run = (stage: string, policies: readonly string[], budget: string | number) => runStage(options, stage, policies, budget);
   const mainPolicies = [...POLICY_NAMES];
   let budget: string | number = options.budget ?? '60%';
   const needed = workspace.neededBudgetBytes(mainPolicies);
@@ -103,7 +149,29 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const sumOfPeaks = workspace.sumOfPeaksBytes;
   if (main.budgetBytes >= sumOfPeaks) notes.push('the main budget holds every model at its peak: this is not a memory-constrained run');
   const fits = await run('fits', ['quilt', 'triton-style'], Math.max(workspace.budgetBytes('100%'), main.budgetBytes));
-  const floor = await run('unlimited', ['quilt'], UNLIMITED_BUDGET);
+  const unlimited = await run('unlimited', ['quilt', 'model-level'], UNLIMITED_BUDGET);
+  const quilt = summaryOf(main, 'quilt');
+  const ratios: ComparisonRatios = {
+    quiltOverModelLevel: meanRatio(quilt, summaryOf(main, 'model-level')),
+    quiltOverLayerLevel: meanRatio(quilt, summaryOf(main, 'layer-level')),
+    quiltOverTritonStyle: meanRatio(summaryOf(fits, 'quilt'), summaryOf(fits, 'triton-style')),
+    quiltOverUnlimited: meanRatio(quilt, summaryOf(unlimited, 'quilt')),
+    quiltOverModelLevelUnlimited: meanRatio(summaryOf(unlimited, 'quilt'), summaryOf(unlimited, 'model-level')),
+  };
+  for (const s of main.summaries) {
+    if (isManagedPolicy(s.policy) && s.oom > 0) notes.push(`managed policy ${s.policy} had out-of-memory failures: this is a bug`);
+  }
+  return { main, fits, unlimited, ratios, notes };
+}
+
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceOutcome> {
+  const runtime = await options.backend.runtimeMemory?.();
+  const workspace = await Workspace.open(options.workload, { runtime });
+  const spec = workspace.spec;
+  const comparisonOptions: ComparisonOptions = {
+    backend: options.backend, workspace, budget: options.budget, warm: options.warm, prefetch: options.prefetch, onProgress: options.onProgress,
+  };
+  const { main, fits, unlimited: floor, ratios, notes } = await runComparison(comparisonOptions);
   const sweep: SummaryRow[] = [];
   const sweepPolicies = ['quilt', 'model-level'];
   for (const budgetText of options.sweepBudgets ?? []) {
@@ -111,22 +179,12 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
       notes.push(`sweep: budget ${budgetText} is below what quilt or model-level needs; skipped`);
       continue;
     }
-    sweep.push(...(await run(`sweep ${budgetText}`, sweepPolicies, budgetText)).summaries);
+    sweep.push(...(await runStage(comparisonOptions, `sweep ${budgetText}`, sweepPolicies, budgetText)).summaries);
   }
 
   const policies = byPolicy(main);
   const fitsPolicies = byPolicy(fits);
-  const ratio = (a: PolicyNumbers | undefined, b: PolicyNumbers | undefined) => (a && b && b.meanLatencyMs > 0 ? a.meanLatencyMs / b.meanLatencyMs : null);
-  const floorNumbers = numbers(floor.summaries[0]);
-  const ratios = {
-    quiltOverModelLevel: ratio(policies.quilt, policies['model-level']),
-    quiltOverLayerLevel: ratio(policies.quilt, policies['layer-level']),
-    quiltOverTritonStyle: ratio(fitsPolicies.quilt, fitsPolicies['triton-style']),
-    quiltOverUnlimited: ratio(policies.quilt, floorNumbers),
-  };
-  for (const [p, n] of Object.entries(policies)) {
-    if (isManagedPolicy(p) && n.oom > 0) notes.push(`managed policy ${p} had out-of-memory failures: this is a bug`);
-  }
+  const floorNumbers = numbers(summaryOf(floor, 'quilt')!);
 
   const files = [
     ...saveExperimentCsv(main, path.join(options.outDir, `${options.prefix}`), { stage: 'main' }),

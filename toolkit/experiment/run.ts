@@ -15,7 +15,7 @@
 import { PolicyCannotStartError } from '../core/memory-errors';
 import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 import { Backend } from '../runtime/backend';
-import { openBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { randomFeeds } from '../runtime/feeds';
 import { checkBudget } from '../schedule/budget';
 import { RealClock } from '../core/clock';
@@ -79,6 +79,8 @@ export interface RunModelInfo extends ModelInfo {
 export interface ExperimentResult {
   readonly workload: WorkloadSpec;
   readonly backend: string;
+  /** The device profile, when the backend was simulated. */
+  readonly simulated?: { readonly profile: string };
   readonly device: string;
   readonly budgetBytes: number;
   readonly concurrency: number;
@@ -187,7 +189,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   const models = ws.models.map((m): RunModelInfo => (quiltPlans
     ? { ...m, quiltThresholdBytes: quiltPlans.get(m.name)!.thresholdBytes } : m));
   return {
-    workload: spec, backend: backend.name, device: backend.device, budgetBytes, concurrency, models,
+    workload: spec, backend: backend.name, simulated: backend.simulated, device: backend.device, budgetBytes, concurrency, models,
     rows, timeline, summaries, notRun, warm: options.warm === true, prefetch: options.prefetch === true,
     threshold: String(options.threshold ?? DEFAULT_THRESHOLD), waits,
   };

@@ -7,8 +7,12 @@ import { ExperimentResult } from './run';
 import { SummaryRow } from '../core/rows';
 
 /** Metadata that marks simulated results and names the device profile. */
-export function simulatedMeta(backend: string): Record<string, unknown> {
-  return backend.startsWith('sim:') ? { simulated: true, deviceProfile: backend.slice(4) } : { simulated: false };
+export function simulatedMetaOf(simulated: { readonly profile: string } | undefined): Record<string, unknown> {
+  return simulated ? { simulated: true, deviceProfile: simulated.profile } : { simulated: false };
+}
+
+function simulatedMeta(result: ExperimentResult): Record<string, unknown> {
+  return simulatedMetaOf(result.simulated);
 }
 
 /** `base` is a path without extension: writes <base>-requests.csv, -timeline.csv, -summary.csv. */
@@ -19,7 +23,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { ...simulatedMeta(result.backend), warm: result.warm === true, prefetch: result.prefetch === true, threshold: result.threshold ?? null,
+    extra: { ...simulatedMeta(result), warm: result.warm === true, prefetch: result.prefetch === true, threshold: result.threshold ?? null,
       concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
@@ -34,7 +38,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { ...simulatedMeta(like.backend), warm: like.warm === true, prefetch: like.prefetch === true, concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like), warm: like.warm === true, prefetch: like.prefetch === true, concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }

@@ -11,7 +11,7 @@ import { loadModel } from '../onnx/load';
 import { branchOnSampleRate, fp16Mlp, seededTensor } from '../onnx/class-fixtures';
 import { propose } from '../partition/propose';
 import { Backend } from '../runtime/backend';
-import { openBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { resolveShapes } from '../shapes';
 import { QuiltError } from '../core/errors';
 import { DEFAULT_TOLERANCE, DTYPE_TOLERANCE, planTolerance, verifyPlan } from './verify';

@@ -15,7 +15,7 @@ import { propose } from '../partition/propose';
 import { validate } from '../partition/validate';
 import { parseThreshold } from '../partition/threshold';
 import { resolveShapes } from '../shapes';
-import { openBackend } from '../runtime/ort-backend';
+import { openBackend } from '../sim/open';
 import { ZOO_MODELS } from '../zoo';
 import { openModel } from './model-source';
 import { compareOutputs, verifyPlan } from './verify';

@@ -18,7 +18,6 @@ import { RuntimeMemoryModel } from '../memory/runtime-memory';
 import { BudgetNeed, budgetNeed, parseBudget } from '../schedule/budget';
 import { createPolicy } from '../schedule/policies';
 import { loadWorkloadSpec, MixEntry, WorkloadSpec } from '../workload';
-import { ZOO_MODELS } from '../zoo';
 import { OpenedModel, openModel } from './model-source';
 import { autoThresholdBytes } from './auto-threshold';
 
@@ -57,10 +56,9 @@ export function loadWorkload(workload: string | WorkloadSpec): WorkloadSpec {
   return typeof workload === 'string' ? loadWorkloadSpec(workload) : workload;
 }
 
-/** Opens a mix entry's model (a zoo name or an .onnx path). */
+/** Opens a mix entry's model (a zoo name or an .onnx path, zoo/model-ref.ts). */
 export function openMixModel(entry: MixEntry): Promise<OpenedModel> {
-  const isZoo = ZOO_MODELS.some((m) => m.name === entry.model);
-  return openModel(isZoo ? `zoo:${entry.model}` : entry.model, { batch: entry.batch, seq: entry.seq, inputValues: entry.inputValues });
+  return openModel(entry.model, { batch: entry.batch, seq: entry.seq, inputValues: entry.inputValues });
 }
 
 export class Workspace {

@@ -38,7 +38,7 @@
  *   session       A session's fixed resident cost (kernel registry, graph, thread pool), measured once per backend
  *                 with a one-node model and cached (`sessionBytes`).
  */
-import { Node, ShapedGraph } from '../graph/graph';
+import { Node, ShapedGraph, elementCount } from '../graph/graph';
 
 export interface RuntimeMemoryModel {
   /** Says which runtime and machine the terms describe (shown in plans). */
@@ -108,8 +108,8 @@ export function convWorkspaceBytes(graph: ShapedGraph, node: Node, model: Runtim
   const group = intAttr(node, 'group', 1);
   const batch = y.shape[0];
   if (batch > 1 || group > 1) return model.threads * MLAS_SEGMENT_FLOATS * 4;
-  const outputSpatial = y.shape.slice(2).reduce((a, b) => a * b, 1);
-  return w.shape[1] * kernel.reduce((a, b) => a * b, 1) * outputSpatial * 4;
+  const outputSpatial = elementCount(y.shape.slice(2));
+  return w.shape[1] * elementCount(kernel) * outputSpatial * 4;
 }
 
 /**

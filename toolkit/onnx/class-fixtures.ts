@@ -8,7 +8,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { GraphBuilder } from '../graph/builder';
-import { Graph, TensorData } from '../graph/graph';
+import { Graph, TensorData, elementCount } from '../graph/graph';
 import { createRng } from '../core/prng';
 import { toHalfBits } from '../graph/half';
 import { FLOAT, INT64, encodeModel, graphAttr, node, tensorInfo } from './fixtures';
@@ -44,7 +44,7 @@ export function branchOnSampleRate(): Uint8Array {
 /** Seeded uniform values in [-scale, scale), float32 or rounded to float16. */
 export function seededTensor(dtype: 'float32' | 'float16', dims: readonly number[], seed: number, scale: number): TensorData {
   const rng = createRng(seed);
-  const n = dims.reduce((a, d) => a * d, 1);
+  const n = elementCount(dims);
   const xs = Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
   if (dtype === 'float32') return { dtype, dims, bytes: new Uint8Array(xs.buffer) };
   return { dtype, dims, bytes: new Uint8Array(Uint16Array.from(xs, toHalfBits).buffer) };
@@ -83,7 +83,7 @@ export function dynamicQuantConv(batch = 1, side = 16): Graph {
 
 function int8Weight(dims: readonly number[], seed: number): TensorData {
   const rng = createRng(seed);
-  const n = dims.reduce((a, d) => a * d, 1);
+  const n = elementCount(dims);
   return { dtype: 'int8', dims, bytes: new Uint8Array(Int8Array.from({ length: n }, () => Math.floor(rng.next() * 255) - 127).buffer) };
 }
 

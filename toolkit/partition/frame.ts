@@ -2,15 +2,15 @@
  * Notebook-ready tables of a plan and of a memory profile, as danfojs DataFrames. Column names are part of the
  * toolkit's vocabulary (TASK_COLUMNS, PROFILE_COLUMNS); byte counts are exact numbers.
  */
-import type * as dfd from 'danfojs-node';
-import { danfo } from '../core/frames';
+import { DataFrame, toFrame } from '../core/frames';
+import { MEMORY_PROFILE_COLUMNS, MemoryProfileRow, columnNames } from '../core/columns';
 import { MemoryProfile } from '../memory/profile';
 import { PartitionPlan } from './plan';
 
 export const TASK_COLUMNS = [
   'index', 'opCount', 'firstOp', 'lastOp', 'weightBytes', 'peakActivationBytes', 'demandBytes', 'inputBytes', 'outputBytes',
 ] as const;
-export const PROFILE_COLUMNS = ['step', 'node', 'op', 'liveActivationBytes'] as const;
+export const PROFILE_COLUMNS = columnNames(MEMORY_PROFILE_COLUMNS);
 
 export interface TaskRow {
   index: number;
@@ -24,14 +24,6 @@ export interface TaskRow {
   /** Bytes of the task's inputs (graph inputs and received cut tensors) and outputs (cut tensors, graph outputs). */
   inputBytes: number;
   outputBytes: number;
-}
-
-export interface ProfileRow {
-  step: number;
-  /** Node name. */
-  node: string;
-  op: string;
-  liveActivationBytes: number;
 }
 
 export function taskRows(plan: PartitionPlan): TaskRow[] {
@@ -50,22 +42,17 @@ export function taskRows(plan: PartitionPlan): TaskRow[] {
   }));
 }
 
-export function profileRows(profile: MemoryProfile): ProfileRow[] {
+/** A memory profile's rows (core/columns.ts's MemoryProfileRow; a device profile's numbers are sim/variant.ts's). */
+export function profileRows(profile: MemoryProfile): MemoryProfileRow[] {
   return profile.steps.map((s) => ({ step: s.step, node: s.name, op: s.op, liveActivationBytes: s.liveActivationBytes }));
 }
 
-function frameOf(rows: readonly object[], columns: readonly string[], text: ReadonlySet<string>): dfd.DataFrame {
-  const data = rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
-  const dtypes = columns.map((c) => (text.has(c) ? 'string' : 'int32'));
-  return new (danfo().DataFrame)(data, { columns: [...columns], dtypes });
-}
-
 /** One row per task: index, opCount, firstOp, lastOp, weightBytes, peakActivationBytes, demandBytes, inputBytes, outputBytes. */
-export function tasksFrame(plan: PartitionPlan): dfd.DataFrame {
-  return frameOf(taskRows(plan), TASK_COLUMNS, new Set(['firstOp', 'lastOp']));
+export function tasksFrame(plan: PartitionPlan): DataFrame {
+  return toFrame(taskRows(plan), TASK_COLUMNS);
 }
 
 /** One row per step of the order: step, node, op, liveActivationBytes. */
-export function profileFrame(profile: MemoryProfile): dfd.DataFrame {
-  return frameOf(profileRows(profile), PROFILE_COLUMNS, new Set(['node', 'op']));
+export function profileFrame(profile: MemoryProfile): DataFrame {
+  return toFrame(profileRows(profile), PROFILE_COLUMNS);
 }

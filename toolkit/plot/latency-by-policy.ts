@@ -6,7 +6,8 @@
 import { RequestRow } from '../core/rows';
 import { Figure, axisTitle, baseLayout, colorAt } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
-import { mean, quantile } from './stats';
+import { percentile } from '../core/percentile';
+import { mean } from './stats';
 
 export type LatencyRow = Pick<RequestRow, 'policy' | 'latencyMs' | 'status'>;
 
@@ -43,7 +44,7 @@ export function latencyByPolicy(input: RowsOrFrame<LatencyRow>, options: Latency
         textposition: 'none',
       },
       {
-        type: 'scatter', mode: 'markers', name: 'p95', x: policies, y: okLatencies.map((v) => quantile(v, 0.95)),
+        type: 'scatter', mode: 'markers', name: 'p95', x: policies, y: okLatencies.map((v) => percentile(v, 95)),
         marker: { symbol: 'line-ew-open', size: 28, color: '#222', line: { width: 3, color: '#222' } },
         hovertemplate: '%{x}: p95 %{y:.2f} ms<extra></extra>',
       },

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { oneLine } from '../core/errors';
 import { ExperimentResult } from '../experiment/run';
+import { backendLabel } from '../runtime/backend';
 import { ReproduceOutcome } from '../experiment/reproduce';
 import { budgetSweep } from './budget-sweep';
 import { Figure } from './figure';
@@ -13,10 +14,9 @@ import { writeImage } from './image';
 import { latencyByPolicy } from './latency-by-policy';
 import { memoryTimeline } from './memory-timeline';
 
-/** How a backend is named in figure titles: a simulated device says so. */
-export function backendLabel(backend: string): string {
-  return backend.startsWith('sim:') ? `${backend.slice(4)}, simulated` : backend;
-}
+
+/** The backend a result ran on. */
+const identity = (r: ExperimentResult) => ({ name: r.backend, simulated: r.simulated });
 
 export interface SavedFiles {
   readonly files: string[];
@@ -41,10 +41,10 @@ export function saveFigure(figure: Figure, dir: string, name: string): SavedFile
 
 export function saveComparisonFigures(result: ExperimentResult, dir: string, prefix: string): SavedFiles {
   const latency = saveFigure(latencyByPolicy(result.rows, {
-    title: `Latency by policy: ${result.workload.name} workload, ${backendLabel(result.backend)}, budget ${(result.budgetBytes / 2 ** 20).toFixed(0)} MiB`,
+    title: `Latency by policy: ${result.workload.name} workload, ${backendLabel(identity(result))}, budget ${(result.budgetBytes / 2 ** 20).toFixed(0)} MiB`,
   }), dir, `${prefix}-latency`);
   const timeline = saveFigure(memoryTimeline(result.timeline, {
-    title: `Device memory over time against the budget (${backendLabel(result.backend)})`,
+    title: `Device memory over time against the budget (${backendLabel(identity(result))})`,
   }), dir, `${prefix}-memory`);
   return { files: [...latency.files, ...timeline.files], imageProblem: latency.imageProblem ?? timeline.imageProblem };
 }
@@ -55,7 +55,7 @@ export function saveReproduceFigures(outcome: ReproduceOutcome, dir: string, pre
   const comparison = saveComparisonFigures(main, dir, prefix);
   if (sweep.length === 0) return comparison;
   const swept = saveFigure(budgetSweep(sweep, {
-    title: `Latency against the memory budget: ${main.workload.name} workload, ${backendLabel(main.backend)}`,
+    title: `Latency against the memory budget: ${main.workload.name} workload, ${backendLabel(identity(main))}`,
   }), dir, `${prefix}-budget-sweep`);
   return { files: [...comparison.files, ...swept.files], imageProblem: comparison.imageProblem ?? swept.imageProblem };
 }

@@ -5,10 +5,13 @@
  * backend they are shape-only stand-ins.
  */
 import type { Clock } from '../core/clock';
+import { elementBytesOf } from '../core/dtype';
 import type { PartitionPlan } from '../partition/plan';
-import type { TaskModel } from '../partition/build';
+import type { LoadableModel, TaskModel } from '../partition/build';
+import { QuiltError } from '../core/errors';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
-export type BackendName = 'cpu' | 'webgpu' | 'cuda' | 'fake' | `sim:${string}`;
+/** A backend's name as the command line gives it: 'cpu', 'webgpu', 'cuda', 'sim:<profile>' (what it is: see `simulated`). */
+export type BackendName = string;
 
 /** The part of a tensor every backend's handle has. */
 export interface TensorHandle {
@@ -18,6 +21,14 @@ export interface TensorHandle {
   readonly location?: string;
   /** Frees what the backend holds for it (a cpu lane's resident copy); optional, and a no-op when called twice. */
   release?(): void;
+}
+
+/** Bytes of a tensor handle from its dims and element type (core/dtype.ts's table; 0 for an unknown type). */
+export function tensorBytes(handle: TensorHandle): number {
+  const size = elementBytesOf(handle.type) ?? 0;
+  let n = size;
+  for (const d of handle.dims) n *= d;
+  return n;
 }
 
 /** The element arrays a tensor can be made from (by `Backend.tensor`). */
@@ -40,8 +51,24 @@ export interface Session {
   dispose(): Promise<void>;
 }
 
-export interface Backend {
+/** What a backend is, as results and figures name it. */
+export interface BackendIdentity {
   readonly name: BackendName;
+  /** Present on a simulated backend: the device profile whose numbers it reports (every simulated number says so). */
+  readonly simulated?: { readonly profile: string };
+}
+
+/** A name for files of a backend's results: its name, or 'sim-<profile>' for a simulated one. */
+export function backendSlug(backend: BackendIdentity): string {
+  return backend.simulated ? `sim-${backend.simulated.profile}` : backend.name;
+}
+
+/** How a backend is named in figure titles: a simulated device says so. */
+export function backendLabel(backend: BackendIdentity): string {
+  return backend.simulated ? `${backend.simulated.profile}, simulated` : backend.name;
+}
+
+export interface Backend extends BackendIdentity {
   /** A description of the device it runs on, for result metadata (e.g. 'cpu: 2 cores', 'webgpu: lavapipe'). */
   readonly device: string;
   /** Whether the device is separate from host memory (weights and inputs must be uploaded). */
@@ -50,7 +77,8 @@ export interface Backend {
   readonly concurrency: number;
   /** The one tensor factory: a host tensor of `type` ('float32', 'int64', ...) that this backend's sessions accept. */
   tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle;
-  load(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+  /** Loads an ONNX model's bytes, or (a simulated backend only) a simulated task. */
+  load(model: LoadableModel, options?: SessionOptions): Promise<Session>;
   /**
    * The models it loads for a plan's tasks, where they are not the plan's ONNX task models (a simulator reads
    * task descriptions: no weights to copy). Absent: the caller builds ONNX task models.
@@ -69,4 +97,10 @@ export interface Backend {
   runtimeMemory?(): Promise<RuntimeMemoryModel>;
   /** Frees what the backend holds (worker lanes); sessions are unusable afterwards. */
   close?(): Promise<void>;
+}
+
+/** The ONNX bytes of a model to load, for a backend that runs ONNX (`backend` names it in the error). */
+export function onnxBytes(model: LoadableModel, backend: string): Uint8Array {
+  if (model instanceof Uint8Array) return model;
+  throw new QuiltError(`backend '${backend}' runs ONNX models; task ${model.task} of '${model.model}' is a simulated task (open a sim:<profile> backend for it)`);
 }

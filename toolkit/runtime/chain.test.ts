@@ -13,7 +13,7 @@ function scale(task: number, input: string, output: string, factor: number): Tas
   b.initializer('k', { dtype: 'float32', dims: [1], bytes: new Uint8Array(Float32Array.from([factor]).buffer) });
   b.node('Mul', [input, 'k'], {}, { outputs: [output] });
   b.output(output, 'float32', [2]);
-  return { task, bytes: writeModel(b.finish()), inputNames: [input], outputNames: [output] };
+  return { kind: 'onnx', task, bytes: writeModel(b.finish()), inputNames: [input], outputNames: [output] };
 }
 
 const MODELS = [scale(0, 'x', 'cut', 2), scale(1, 'cut', 'y', 3)];

@@ -6,7 +6,7 @@
  * last task that reads them, so they are not in the result.
  */
 import { Backend, Session, TensorHandle } from './backend';
-import { TaskModel } from '../partition/build';
+import { TaskModel, loadable } from '../partition/build';
 
 export interface LoadedChain {
   readonly sessions: readonly Session[];
@@ -20,7 +20,7 @@ export async function loadChain(backend: Backend, models: readonly TaskModel[], 
   const sessions: Session[] = [];
   for (const [i, m] of models.entries()) {
     // The last task hands its results to the host; earlier ones may keep theirs on the device (the pool).
-    sessions.push(await backend.load(m.bytes, { outputsOnDevice: outputsOnDevice && i < models.length - 1 }));
+    sessions.push(await backend.load(loadable(m), { outputsOnDevice: outputsOnDevice && i < models.length - 1 }));
   }
   const lastReader = new Map<string, number>();
   models.forEach((m, i) => { for (const name of m.inputNames) lastReader.set(name, i); });

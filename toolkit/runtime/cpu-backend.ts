@@ -20,7 +20,8 @@
  */
 import * as os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, onnxBytes } from './backend';
+import type { LoadableModel } from '../partition/build';
 import { Lane } from './lane';
 import { LaneHome, LaneTensor } from './lane-tensor';
 import { ortTensor } from './ort-tensor';
@@ -28,7 +29,7 @@ import { LaneFault, WireFeed, WireTensor, WorkerReply } from './worker-protocol'
 import { cpuLaneLayout } from './cpu-session-options';
 import { calibratedCpuRuntimeMemory } from './cpu-memory-model';
 import type { RuntimeMemoryModel } from '../memory/runtime-memory';
-import { chooseLane } from './lane-choice';
+import { LaneQueue } from './lane-queue';
 
 export interface CpuBackendOptions {
   /** How many tasks can run at once (worker lanes); default: the number of cores. */
@@ -87,13 +88,12 @@ export class CpuBackend implements Backend, LaneHome {
   private readonly threads: number;
   private readonly heapLimitMb: number | undefined;
   private readonly pool: Lane[] = [];
-  private readonly busy: boolean[] = [];
+  private readonly queue = new LaneQueue();
   /** Live resident tensors per lane, and each lane's incarnation. */
   private readonly residents: number[] = [];
   private readonly epochs: number[] = [];
   private readonly drops: number[][] = [];
   private dropsScheduled = false;
-  private readonly waiting: ((lane: number) => void)[] = [];
   private readonly models = new Map<number, LoadedModel>();
   private nextSession = 1;
   private nextCall = 1;
@@ -123,7 +123,8 @@ export class CpuBackend implements Backend, LaneHome {
     return calibratedCpuRuntimeMemory({ threads: this.threads });
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(toLoad: LoadableModel, options: SessionOptions = {}): Promise<Session> {
+    const model = onnxBytes(toLoad, 'cpu');
     const sessionId = this.nextSession++;
     const replies = await Promise.all(this.ensureLanes().map((lane) => lane.request({
       kind: 'load', sessionId, bytes: model, threads: this.threads,
@@ -236,7 +237,7 @@ export class CpuBackend implements Backend, LaneHome {
     while (this.pool.length < this.lanes) {
       const i = this.pool.length;
       this.pool.push(this.newLane(i));
-      this.busy.push(false);
+      this.queue.add();
       this.residents.push(0);
       this.epochs.push(0);
       this.drops.push([]);
@@ -266,17 +267,10 @@ export class CpuBackend implements Backend, LaneHome {
 
   private acquire(preferred: readonly number[]): Promise<number> {
     this.ensureLanes();
-    const pick = chooseLane(this.busy, this.residents, preferred);
-    if (pick !== undefined) {
-      this.busy[pick] = true;
-      return Promise.resolve(pick);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return this.queue.acquire(this.residents, preferred);
   }
 
   private releaseLane(lane: number): void {
-    const next = this.waiting.shift();
-    if (next !== undefined) next(lane);
-    else this.busy[lane] = false;
+    this.queue.release(lane);
   }
 }

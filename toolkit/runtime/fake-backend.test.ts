@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../core/clock';
-import { FakeBackend, encodeFakeModel } from './fake-backend';
+import { FakeBackend, encodeFakeModel } from './fake-backend.test-helper';
 
 const spec = {
   model: 'm', task: 0,

@@ -20,6 +20,7 @@
  * run may still be awaiting collection; without the memory pattern (`cpuSessionOptions`) later runs reuse the
  * arena's chunks. Creation's transient peak (decoding the file) is not counted: a device keeps only the session.
  */
+import { elementCount } from '../graph/graph';
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { cpuSessionOptions } from './cpu-session-options';
@@ -66,7 +67,7 @@ function collectGarbage(): void {
 function makeFeeds(inputs: readonly ProbeInput[]): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of inputs) {
-    const n = input.dims.reduce((a, b) => a * b, 1);
+    const n = elementCount(input.dims);
     const dims = [...input.dims];
     const given = input.values;
     if (given !== undefined && given.length > 0) {

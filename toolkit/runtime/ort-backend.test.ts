@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { checkBackend, openBackend } from './ort-backend';
+import { checkBackend, openOrtBackend } from './ort-backend';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { QuiltError } from '../core/errors';
@@ -15,7 +15,7 @@ function addOneModel(): Uint8Array {
 }
 
 test('the cpu backend loads a model and runs it', async () => {
-  const backend = await openBackend('cpu');
+  const backend = await openOrtBackend('cpu');
   assert.equal(backend.hasDeviceMemory, false);
   const session = await backend.load(addOneModel());
   const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [3]) });
@@ -24,14 +24,14 @@ test('the cpu backend loads a model and runs it', async () => {
 });
 
 test('an unknown backend name is a one-line error listing the choices', async () => {
-  await assert.rejects(openBackend('tpu' as never), (e: unknown) => e instanceof QuiltError && /auto, cpu, webgpu, cuda/.test(e.message));
+  await assert.rejects(openOrtBackend('tpu' as never), (e: unknown) => e instanceof QuiltError && /auto, cpu, webgpu, cuda/.test(e.message));
 });
 
 test('a backend that cannot run here says how to get it', async () => {
   const problem = await checkBackend('cuda');
   if (problem === undefined) {
-    assert.equal((await openBackend('cuda')).name, 'cuda');
+    assert.equal((await openOrtBackend('cuda')).name, 'cuda');
   } else {
-    await assert.rejects(openBackend('cuda'), (e: unknown) => e instanceof QuiltError && /CUDA provider libraries/.test(e.message));
+    await assert.rejects(openOrtBackend('cuda'), (e: unknown) => e instanceof QuiltError && /CUDA provider libraries/.test(e.message));
   }
 });

@@ -1,6 +1,7 @@
 /**
  * Backends over onnxruntime-node: `cpu`, `webgpu` (Dawn on Vulkan) and `cuda` (where the CUDA provider
- * libraries sit beside onnxruntime's own library), chosen by name or with `auto`.
+ * libraries sit beside onnxruntime's own library), chosen by name or with `auto` (opened through sim/open.ts's
+ * `openBackend`, the one door that also knows the simulated backends).
  *
  * The cpu backend runs in worker-thread lanes (cpu-backend.ts); webgpu and cuda run in this process.
  * Availability is checked by opening a one-node session on the provider, because onnxruntime's own list says
@@ -12,13 +13,16 @@ import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { ortSessionLogOptions } from '../onnx/ort-log';
 import { QuiltError, oneLine } from '../core/errors';
-import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, onnxBytes } from './backend';
+import type { LoadableModel } from '../partition/build';
 import { ortTensor } from './ort-tensor';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
 import { CpuBackend } from './cpu-backend';
 
-export type BackendChoice = Exclude<BackendName, 'fake' | `sim:${string}`> | 'auto';
+/** The backends onnxruntime runs here. */
+export type OrtBackendName = 'cpu' | 'webgpu' | 'cuda';
+export type BackendChoice = OrtBackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
 export interface OrtBackendOptions {
@@ -26,7 +30,7 @@ export interface OrtBackendOptions {
   readonly lanes?: number;
 }
 
-const HOW_TO_GET: Readonly<Record<Exclude<BackendName, 'fake' | `sim:${string}`>, string>> = {
+const HOW_TO_GET: Readonly<Record<OrtBackendName, string>> = {
   cpu: 'reinstall onnxruntime-node (npm ci)',
   webgpu: 'it needs a Vulkan driver: a GPU with its vendor driver and libvulkan1, or on a machine without a GPU Mesa\'s '
     + 'software driver from bookworm-backports (bash .ci/system-packages.sh); see the README',
@@ -68,7 +72,8 @@ class GpuBackend implements Backend {
     return ortTensor(type, data, dims);
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(loaded: LoadableModel, options: SessionOptions = {}): Promise<Session> {
+    const model = onnxBytes(loaded, this.name);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [this.name, 'cpu'],
       interOpNumThreads: 1,
@@ -105,16 +110,19 @@ function describeDevice(name: 'webgpu' | 'cuda'): string {
   return 'cuda: device 0';
 }
 
-/** Opens a backend by name; throws a QuiltError that says how to get it when it cannot run here. */
-export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBackendOptions = {}): Promise<Backend> {
+/**
+ * Opens an onnxruntime backend by name; throws a QuiltError that says how to get it when it cannot run here.
+ * Callers above the simulator open every backend through sim/open.ts's `openBackend`.
+ */
+export async function openOrtBackend(choice: BackendChoice = 'cpu', options: OrtBackendOptions = {}): Promise<Backend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new QuiltError(`--backend: '${choice}' is not a backend (choose one of ${BACKEND_CHOICES.join(', ')})`);
   }
-  const make = (name: Exclude<BackendName, 'fake' | `sim:${string}`>): Backend => (name === 'cpu'
+  const make = (name: OrtBackendName): Backend => (name === 'cpu'
     ? new CpuBackend({ lanes: options.lanes })
     : new GpuBackend(name, describeDevice(name)));
   if (choice === 'auto') {
-    const candidates: Exclude<BackendName, 'fake' | `sim:${string}`>[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
+    const candidates: OrtBackendName[] = hasHardwareGpu() ? ['cuda', 'webgpu', 'cpu'] : ['cpu'];
     for (const name of candidates) {
       if ((await checkBackend(name)) === undefined) return make(name);
     }
@@ -128,7 +136,7 @@ export async function openBackend(choice: BackendChoice = 'cpu', options: OrtBac
 }
 
 /** Undefined when the provider runs the probe model correctly; otherwise what went wrong. */
-export async function checkBackend(name: Exclude<BackendName, 'fake' | `sim:${string}`>): Promise<string | undefined> {
+export async function checkBackend(name: OrtBackendName): Promise<string | undefined> {
   const listed = ort.listSupportedBackends().find((b) => b.name === name);
   if (listed === undefined) return `onnxruntime-node ${ort.env.versions.common} does not list it`;
   try {

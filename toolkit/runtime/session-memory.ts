@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write';
 import { GraphBuilder } from '../graph/builder';
 import { writeModel } from '../onnx/write';
-import { findRepoRoot } from '../zoo/cache';
+import { findRepoRoot } from '../core/paths';
 import { cpuLaneLayout } from './cpu-session-options';
 import { ProbeRequest, ProbeResult } from './memory-probe';
 

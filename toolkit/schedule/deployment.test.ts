@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PartitionPlan } from '../partition/plan';
 import { Session } from '../runtime/backend';
-import { deploymentFromPlan, maxTaskDemand, tensorBytes } from './deployment';
+import { deploymentFromPlan, maxTaskDemand } from './deployment';
 
 /** Only the fields deploymentFromPlan reads: value names, graph outputs, tasks and the pool size. */
 function plan(): PartitionPlan {
@@ -36,13 +36,4 @@ test('a deployment takes names, demands and the pool from the plan and one sessi
 
 test('a deployment needs exactly one session per task', () => {
   assert.throws(() => deploymentFromPlan(plan(), [session('a')]), /2 tasks but 1 sessions/);
-});
-
-test('tensorBytes multiplies dims by the element size', () => {
-  assert.equal(tensorBytes({ dims: [2, 3], type: 'float32' }), 24);
-  assert.equal(tensorBytes({ dims: [1, 128], type: 'int64' }), 1024);
-  assert.equal(tensorBytes({ dims: [4], type: 'float16' }), 8);
-  // A string element counts its reference (core/dtype.ts, the one table); an unknown type counts nothing.
-  assert.equal(tensorBytes({ dims: [4], type: 'string' }), 32);
-  assert.equal(tensorBytes({ dims: [4], type: 'complex64' }), 0);
 });

@@ -6,9 +6,8 @@
  * request's inputs and the outputs of its earlier tasks; its `outputNames` join that set. Outputs named in
  * `Deployment.outputNames` are the model's results; every other output is a cut tensor.
  */
-import { elementBytesOf } from '../core/dtype';
 import { Granularity, PartitionPlan } from '../partition/plan';
-import { Session, TensorHandle } from '../runtime/backend';
+import { Session } from '../runtime/backend';
 
 export interface DeployedTask {
   /** Device bytes the task needs while it runs: weightBytes + its peak activation bytes (with the runtime's terms). */
@@ -86,12 +85,4 @@ export function maxTaskDemand(deployment: Deployment): number {
   let max = 0;
   for (const t of deployment.tasks) max = Math.max(max, t.demandBytes);
   return max;
-}
-
-/** Bytes of a tensor handle from its dims and element type (core/dtype.ts's table; 0 for an unknown type). */
-export function tensorBytes(handle: TensorHandle): number {
-  const size = elementBytesOf(handle.type) ?? 0;
-  let n = size;
-  for (const d of handle.dims) n *= d;
-  return n;
 }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeBackend } from '../runtime/fake-backend';
+import { FakeBackend } from '../runtime/fake-backend.test-helper';
 import { RealClock, VirtualClock, Clock } from '../core/clock';
 import { Deployment } from './deployment';
-import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments';
+import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments.test-helper';
 import { Policy } from './policy';
 import { quiltPolicy } from './policies';
 import { ScheduleResult, ScheduledRequest, runSchedule } from './scheduler';

@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeBackend } from '../runtime/fake-backend';
+import { FakeBackend } from '../runtime/fake-backend.test-helper';
 import { VirtualClock } from '../core/clock';
 import { Deployment } from './deployment';
 import { DeviceLedger } from './device-ledger';
-import { FakeLink, FakeModel, fakeDeployment, fakeInputs } from './fake-deployments';
+import { FakeLink, FakeModel, fakeDeployment, fakeInputs } from './fake-deployments.test-helper';
 import { createPolicy } from './policies';
 import { nextToPrefetch } from './prefetch';
 import { runSchedule, ScheduledRequest } from './scheduler';

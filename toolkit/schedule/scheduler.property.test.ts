@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeBackend } from '../runtime/fake-backend';
+import { FakeBackend } from '../runtime/fake-backend.test-helper';
 import { createRng, Rng } from '../core/prng';
 import { VirtualClock } from '../core/clock';
 import { Deployment, maxTaskDemand } from './deployment';
-import { FakeLink, FakeModel, fakeDeployment, fakeInputs, randomFakeModel } from './fake-deployments';
+import { FakeLink, FakeModel, fakeDeployment, fakeInputs, randomFakeModel } from './fake-deployments.test-helper';
 import { createPolicy, POLICY_NAMES } from './policies';
 import { ScheduleResult, ScheduledRequest, runSchedule } from './scheduler';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestRow, TimelineRow } from '../core/rows';
-import { percentile, summarize } from './summary';
+import { summarize } from './summary';
 
 function row(requestId: number, latencyMs: number, status: RequestRow['status'] = 'ok'): RequestRow {
   return {
@@ -15,15 +15,6 @@ function sample(totalBytes: number, oomRequestId = -1): TimelineRow {
   return { policy: 'p', timeMs: 0, weightBytes: totalBytes, activationBytes: 0, poolBytes: 0, totalBytes,
     budgetBytes: 100, oomRequestId };
 }
-
-test('percentile uses the nearest rank', () => {
-  const xs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  assert.equal(percentile(xs, 50), 5);
-  assert.equal(percentile(xs, 95), 10);
-  assert.equal(percentile(xs, 10), 1);
-  assert.equal(percentile([7], 99), 7);
-  assert.equal(percentile([], 50), 0);
-});
 
 test('summarize counts outcomes and computes latency statistics over completed requests', () => {
   const rows = [row(0, 10), row(1, 20), row(2, 30), row(3, 40), row(4, 1000, 'oom'), row(5, 5, 'error')];

@@ -1,10 +1,11 @@
 /**
  * A run's summary row from its request rows and ledger timeline (pure).
- * Latency statistics are over the requests that completed ('ok'); percentiles use the nearest-rank rule
- * (the smallest latency with at least p% of the completed requests at or below it); 0 when none completed.
+ * Latency statistics are over the requests that completed ('ok'); percentiles are core/percentile.ts's (nearest
+ * rank); 0 when none completed.
  * makespan: from the run's start (time 0) to the last request's end. peakResidentBytes: the largest total of
  * the timeline's ordinary samples (an overflow sample records an allocation that failed, so it is left out).
  */
+import { percentile } from '../core/percentile';
 import { RequestRow, SummaryRow, TimelineRow } from '../core/rows';
 
 export interface SummaryLabels {
@@ -13,11 +14,9 @@ export interface SummaryLabels {
   readonly budgetBytes: number;
 }
 
-/** Nearest-rank percentile of `sorted` (ascending), p in (0, 100]; 0 for an empty list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+/** The latencies' percentile p; 0 when no request completed. */
+function latencyPercentile(latencies: readonly number[], p: number): number {
+  return latencies.length === 0 ? 0 : percentile(latencies, p);
 }
 
 export function summarize(
@@ -40,9 +39,9 @@ export function summarize(
     failed: rows.length - ok.length,
     oom: rows.filter((r) => r.status === 'oom').length,
     meanLatencyMs: mean,
-    p50LatencyMs: percentile(latencies, 50),
-    p95LatencyMs: percentile(latencies, 95),
-    p99LatencyMs: percentile(latencies, 99),
+    p50LatencyMs: latencyPercentile(latencies, 50),
+    p95LatencyMs: latencyPercentile(latencies, 95),
+    p99LatencyMs: latencyPercentile(latencies, 99),
     makespanMs,
     throughputRps: makespanMs > 0 ? ok.length / (makespanMs / 1000) : 0,
     peakResidentBytes: peak,

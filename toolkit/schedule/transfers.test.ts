@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeBackend } from '../runtime/fake-backend';
+import { FakeBackend } from '../runtime/fake-backend.test-helper';
 import { VirtualClock } from '../core/clock';
-import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments';
+import { FakeModel, fakeDeployment, fakeInputs } from './fake-deployments.test-helper';
 import { createPolicy } from './policies';
 import { runSchedule } from './scheduler';
 import { TransferMeter } from './transfers';

@@ -8,8 +8,8 @@
  * same. On a backend without device memory (cpu) nothing is counted: nothing moves. Each method returns the
  * bytes to add.
  */
-import { TensorHandle } from '../runtime/backend';
-import { DeployedTask, tensorBytes } from './deployment';
+import { TensorHandle, tensorBytes } from '../runtime/backend';
+import { DeployedTask } from './deployment';
 
 export class TransferMeter {
   constructor(private readonly deviceMemory: boolean, private readonly pool: boolean) {}

@@ -2,6 +2,7 @@
  * Numpy-style multidirectional broadcasting: shapes are aligned on the right; each pair of dims must be
  * equal or one of them 1. Also maps an output position back to an input's flat index, for constant folding.
  */
+import { elementCount } from '../graph/graph';
 export function broadcastShapes(shapes: readonly (readonly number[])[]): readonly number[] | undefined {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
@@ -28,7 +29,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /** Expands `values` of `from` to the broadcast shape `to` (row-major). */
 export function broadcastValues(values: readonly number[], from: readonly number[], to: readonly number[]): number[] {
-  const total = to.reduce((a, b) => a * b, 1);
+  const total = elementCount(to);
   const offset = to.length - from.length;
   const fromStrides = stridesOf(from);
   const toStrides = stridesOf(to);

@@ -13,7 +13,7 @@
  * an output's contents are kept (for later static folding) only when no input of the wave was replaced by
  * filler values other than a graph input's (whose filler is the documented stand-in for data nobody gave).
  */
-import { Graph } from '../graph/graph';
+import { Graph, elementCount } from '../graph/graph';
 import { Known, isSmall } from './known';
 import { dtypeByteSize } from '../core/dtype';
 
@@ -72,7 +72,7 @@ function coneOf(graph: Graph, known: readonly (Known | undefined)[], value: numb
     seen.add(v);
     const k = known[v];
     if (k === undefined) return undefined;
-    bytes += k.shape.reduce((a, d) => a * d, 1) * dtypeByteSize(k.dtype);
+    bytes += elementCount(k.shape) * dtypeByteSize(k.dtype);
     if (bytes > budget) return undefined;
     const producer = graph.values[v].producer;
     if (!nodes.has(producer)) {

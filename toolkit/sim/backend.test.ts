@@ -9,7 +9,7 @@ import { writeModel } from '../onnx/write';
 import { resolveShapesStatic } from '../shapes';
 import { fileOrder } from '../graph/order';
 import { propose } from '../partition/propose';
-import { findRepoRoot } from '../zoo';
+import { findRepoRoot } from '../core/paths';
 import { runWorkload } from '../experiment/run';
 import { WorkloadSpec } from '../workload';
 import { SimDevice } from './device';
@@ -37,8 +37,8 @@ test('sim backend: an ONNX task model and its sim description cost the same', as
   const graph = resolveShapesStatic(tinyNet());
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile(), 'test.json');
-  const fromOnnx = backend.costOf(writeModel(tinyNet('tiny.task0')));
-  const fromSpec = backend.costOf(buildSimTasks(plan)[0].bytes);
+  const fromOnnx = backend.costOf(writeModel(tinyNet('tiny')));
+  const fromSpec = backend.costOf(buildSimTasks(plan)[0]);
   // 3 kernels at 0.01 ms; Conv 1728 FLOPs at 1 TFLOP/s, Relu 384 bytes and MatMul 1172 bytes at 1 TB/s.
   const expected = 0.03 + (1728 + 384 + 1172) * 1e-9;
   assert.ok(Math.abs(fromOnnx.deviceMs - expected) < 1e-12, `${fromOnnx.deviceMs}`);
@@ -52,7 +52,7 @@ test('sim backend: a run is inputs up, host overhead, device work, outputs down;
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile(), 'test.json');
   const clock = backend.startRun();
-  const bytes = buildSimTasks(plan)[0].bytes;
+  const bytes = buildSimTasks(plan)[0];
   const session = await backend.load(bytes);
   const upload = (4 * (54 + 240) + 16) / 1e6; // weights at 1 GB/s, in ms
   assert.ok(Math.abs(clock.now() - upload) < 1e-12);
@@ -68,6 +68,22 @@ test('sim backend: a run is inputs up, host overhead, device work, outputs down;
   assert.ok(Math.abs(clock.now() - t1 - (expected - 20 / 1e6)) < 1e-12);
 });
 
+test('sim backend: one request alone is its weights up on load, then inputs up, host overhead, device work, outputs down', async () => {
+  const graph = resolveShapesStatic(tinyNet());
+  const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
+  const backend = new SimBackend(testProfile(), 'test.json');
+  const task = buildSimTasks(plan)[0];
+  const { uploadMs, runMs } = await backend.alone(task);
+  assert.ok(Math.abs(uploadMs - (4 * (54 + 240) + 16) / 1e6) < 1e-12, `${uploadMs}`);
+  const expected = 128 / 1e6 + 0.1 + backend.costOf(task).deviceMs + 20 / 1e6;
+  assert.ok(Math.abs(runMs - expected) < 1e-12, `${runMs} vs ${expected}`);
+  // A device without memory of its own uploads nothing; without a d2h link its outputs cost no copy back.
+  const host = new SimBackend(testProfile({ hasDeviceMemory: false, d2h: undefined }), 'test.json');
+  const onHost = await host.alone(task);
+  assert.equal(onHost.uploadMs, 0);
+  assert.ok(Math.abs(onHost.runMs - (expected - 20 / 1e6)) < 1e-12, `${onHost.runMs}`);
+});
+
 test('sim backend: task boundaries cost their bytes at taskBoundaryBytesPerS; no rate, no cost', () => {
   const graph = resolveShapesStatic(tinyNet());
   const plan = propose(graph, fileOrder(graph), { granularity: 'layer' });
@@ -78,7 +94,7 @@ test('sim backend: task boundaries cost their bytes at taskBoundaryBytesPerS; no
   const boundary = [128 + 192, 192 + 192, 192 + 20];
   assert.equal(tasks.length, boundary.length);
   tasks.forEach((t, i) => {
-    const extra = priced.costOf(t.bytes).deviceMs - plain.costOf(t.bytes).deviceMs;
+    const extra = priced.costOf(t).deviceMs - plain.costOf(t).deviceMs;
     assert.ok(Math.abs(extra - boundary[i] / 1e3) < 1e-12, `task ${i}: ${extra} ms`);
   });
 });
@@ -88,7 +104,7 @@ test('sim backend: on a device without memory, kept outputs stay where the backe
   const plan = propose(graph, fileOrder(graph), { granularity: 'model' });
   const backend = new SimBackend(testProfile({ hasDeviceMemory: false, d2h: undefined }), 'test.json');
   const clock = backend.startRun();
-  const bytes = buildSimTasks(plan)[0].bytes;
+  const bytes = buildSimTasks(plan)[0];
   const session = await backend.load(bytes, { outputsOnDevice: true });
   assert.equal(clock.now(), 0, 'no weights uploaded');
   const out = await session.run({ x: backend.tensor('float32', null, [1, 2, 4, 4]) });

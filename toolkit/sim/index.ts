@@ -1,8 +1,9 @@
 /** The simulated device: profiles, the device model's terms, the sim backend (see each file's header). */
 export { DeviceProfile, Sourced, LinkProfile, loadProfile, listProfiles, parseProfile } from './profile';
-export { withLinks, profileRows, ProfileRow } from './variant';
-export { SimBackend, taskCost } from './sim-backend';
-export { openSimBackend, openAnyBackend, isSimChoice } from './open';
+export { withLinks, deviceProfileRows, DeviceProfileRow } from './variant';
+export { SimBackend } from './sim-backend';
+export { taskCost } from './task-cost';
+export { openBackend, OpenBackendOptions } from './open';
 export { opWork, OpWork } from './op-work';
 export { opTimeMs, opsTimeMs } from './roofline';
 export { stretch, ProcessorSharing } from './sharing';

@@ -3,41 +3,35 @@
  * lanes (`lanes` in the profile): each lane runs one task at a time and keeps the cut tensors it made.
  *
  * Rules (the cpu backend's, written here for the simulator):
- *  1. A run takes the lane `chooseLane` (runtime/lane-choice.ts, the backend's own function) gives; when none is
- *     free it waits, first come first served, for the next lane to free.
+ *  1. A run takes a lane from the backend's own wait queue (runtime/lane-queue.ts): the lane `chooseLane` gives, or
+ *     when none is free the next lane to free, first come first served.
  *  2. A kept input held by another lane moves to the run's lane before the run starts. The move is a message to
  *     the lane that holds it, which handles it only after the run it is doing has ended: so a run whose input sits
  *     in a busy lane waits for that lane's run to end, holding its own lane idle meanwhile. The move copies nothing.
  *  3. Outputs kept by the run stay in its lane until released.
  * Nothing here takes time by itself: waits are on the runs of other lanes.
  */
-import { chooseLane } from '../runtime/lane-choice';
+import { LaneQueue } from '../runtime/lane-queue';
 
 export interface LaneTensor {
   lane: number;
 }
 
 export class SimLanes {
-  private readonly busy: boolean[];
+  private readonly queue: LaneQueue;
   private readonly residents: number[];
   /** The run in progress in each lane's worker (undefined when its worker is idle). */
   private readonly running: (Promise<void> | undefined)[];
-  private readonly waiting: ((lane: number) => void)[] = [];
 
   constructor(readonly count: number) {
-    this.busy = Array.from({ length: count }, () => false);
+    this.queue = new LaneQueue(count);
     this.residents = Array.from({ length: count }, () => 0);
     this.running = Array.from({ length: count }, () => undefined);
   }
 
   /** Rule 1: a lane for a run whose kept inputs are held by `preferred` lanes. */
   acquire(preferred: readonly number[]): Promise<number> {
-    const pick = chooseLane(this.busy, this.residents, preferred);
-    if (pick !== undefined) {
-      this.busy[pick] = true;
-      return Promise.resolve(pick);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return this.queue.acquire(this.residents, preferred);
   }
 
   /** Rule 2: moves a kept tensor into `lane`, after the run in progress in the lane that holds it. */
@@ -73,9 +67,7 @@ export class SimLanes {
   }
 
   release(lane: number): void {
-    const next = this.waiting.shift();
-    if (next !== undefined) next(lane);
-    else this.busy[lane] = false;
+    this.queue.release(lane);
   }
 
   /** Kept tensors per lane (for tests). */

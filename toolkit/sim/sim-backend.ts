@@ -20,113 +20,36 @@
  * A profile with `lanes` (the cpu backend's worker lanes) also places every run in a lane and moves kept inputs
  * between lanes by lanes.ts's rules: a run whose kept input sits in a busy lane waits for that lane's run to end.
  *
+ * The task's device time alone is the cost model's (task-cost.ts).
+ *
  * Each schedule run gets a fresh VirtualClock, device and lanes (`startRun`), so runs do not see each other.
  */
 import * as path from 'node:path';
-import { Graph, ShapedGraph, ShapedValue, isConcreteShape } from '../graph/graph';
-import { dtypeByteSize, elementBytesOf } from '../core/dtype';
 import { loadModel } from '../onnx/load';
-import { resolveShapesStatic } from '../shapes';
-import { Backend, BackendName, Session, SessionOptions, TensorArray, TensorHandle } from '../runtime/backend';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, tensorBytes } from '../runtime/backend';
 import { VirtualClock } from '../core/clock';
-import { tensorBytes } from '../schedule/deployment';
 import { SimDevice } from './device';
 import { LaneTensor, SimLanes } from './lanes';
-import { graphWork, OpWork } from './op-work';
 import { DeviceProfile } from './profile';
-import { opsTimeMs } from './roofline';
-import { buildSimTasks, decodeSimTask, opsOf, SimTaskSpec } from './task-model';
+import { factsOfGraph, factsOfSpec, shaped, taskCost, TaskCost } from './task-cost';
+import { buildSimTasks, simTaskOf } from './task-model';
 import type { PartitionPlan } from '../partition/plan';
-import type { TaskModel } from '../partition/build';
-
-function shaped(graph: Graph): ShapedGraph {
-  if (graph.values.every((v) => v.dtype !== undefined && isConcreteShape(v.shape))) {
-    const values = graph.values.map((v): ShapedValue => {
-      const shape = v.shape as readonly number[];
-      return { ...v, dtype: v.dtype!, shape, bytes: shape.reduce((a, b) => a * b, 1) * dtypeByteSize(v.dtype!) };
-    });
-    return { ...graph, values };
-  }
-  return resolveShapesStatic(graph);
-}
-
-/** The model a task model belongs to: its graph is named '<model>.task<i>' by the partition builder. */
-export function modelOfTask(graphName: string): string {
-  return graphName.replace(/\.task\d+$/, '');
-}
-
-/** A task's facts, from an ONNX task model or a sim task description. */
-export interface TaskFacts {
-  readonly model: string;
-  readonly ops: readonly OpWork[];
-  readonly computeType: string;
-  readonly weightBytes: number;
-  readonly inputNames: readonly string[];
-  readonly outputs: readonly { name: string; dims: number[]; type: string }[];
-  /** Bytes of the task's inputs and outputs (activations that enter and leave its session). */
-  readonly boundaryBytes: number;
-}
-
-function listBytes(tensors: readonly { dims: readonly number[]; type: string }[]): number {
-  let sum = 0;
-  for (const t of tensors) sum += t.dims.reduce((a, b) => a * b, elementBytesOf(t.type) ?? 0);
-  return sum;
-}
-
-/** What a task model costs, computed once per model bytes: its facts and its device time alone. */
-export interface TaskCost extends TaskFacts {
-  /** Device time alone, ms (roofline + launches, times the model's factor; plus the boundary tensors' time). */
-  readonly deviceMs: number;
-}
-
-/** Facts of an ONNX task model's graph. */
-export function factsOfGraph(graph: ShapedGraph): TaskFacts {
-  let weightBytes = 0;
-  for (const v of graph.values) if (v.kind === 'weight') weightBytes += v.bytes;
-  return {
-    model: modelOfTask(graph.name),
-    ops: graphWork(graph),
-    computeType: graph.values.find((v) => v.kind === 'weight' && v.dtype.startsWith('float'))?.dtype ?? 'float32',
-    weightBytes,
-    inputNames: graph.inputs.map((i) => graph.values[i].name),
-    outputs: graph.outputs.map((i) => ({ name: graph.values[i].name, dims: [...graph.values[i].shape], type: graph.values[i].dtype })),
-    boundaryBytes: [...graph.inputs, ...graph.outputs].reduce((s, i) => s + graph.values[i].bytes, 0),
-  };
-}
-
-/** Facts of a sim task description. */
-export function factsOfSpec(spec: SimTaskSpec): TaskFacts {
-  return { ...spec, inputNames: spec.inputs.map((t) => t.name), ops: opsOf(spec), boundaryBytes: listBytes(spec.inputs) + listBytes(spec.outputs) };
-}
-
-/** Time of a task's boundary tensors on a profile, ms (0 where the profile has no taskBoundaryBytesPerS). */
-export function boundaryMs(bytes: number, profile: DeviceProfile): number {
-  const rate = profile.taskBoundaryBytesPerS?.value;
-  return rate === undefined ? 0 : (bytes / rate) * 1000;
-}
-
-/** The task's cost on a profile (pure). */
-export function taskCost(facts: TaskFacts, profile: DeviceProfile): TaskCost {
-  const peak = (profile.peakFlopsPerS[facts.computeType] ?? profile.peakFlopsPerS.float32).value;
-  const factor = profile.modelFactors?.[facts.model]?.value ?? 1;
-  const deviceMs = opsTimeMs(facts.ops, {
-    peakFlopsPerS: peak, memoryBytesPerS: profile.memoryBytesPerS.value, kernelLaunchMs: profile.kernelLaunchMs.value,
-  }, factor) + boundaryMs(facts.boundaryBytes, profile);
-  return { ...facts, deviceMs };
-}
+import type { LoadableModel, TaskModel } from '../partition/build';
 
 export class SimBackend implements Backend {
-  readonly name: BackendName;
+  readonly name: string;
   readonly device: string;
+  readonly simulated: { readonly profile: string };
   readonly hasDeviceMemory: boolean;
   readonly concurrency: number;
   private sim: SimDevice;
   private lanes: SimLanes | undefined;
   private readonly inLane = new WeakMap<TensorHandle, LaneTensor>();
-  private readonly costs = new WeakMap<Uint8Array, TaskCost>();
+  private readonly costs = new WeakMap<object, TaskCost>();
 
   constructor(readonly profile: DeviceProfile, readonly profileFile: string) {
     this.name = `sim:${profile.name}`;
+    this.simulated = { profile: profile.name };
     this.device = `sim:${profile.name} (simulated ${profile.title}; ${profile.regime}; profile ${path.relative(process.cwd(), profileFile) || profileFile})`;
     this.hasDeviceMemory = profile.hasDeviceMemory;
     this.concurrency = profile.concurrency.value;
@@ -166,21 +89,47 @@ export class SimBackend implements Backend {
     return { type, dims: [...dims], location: 'cpu' };
   }
 
-  /** The cost of a task model's bytes (parsed once per byte array). */
-  costOf(model: Uint8Array): TaskCost {
+  /**
+   * The cost of a model (worked out once per model): a simulated task's from its description; an ONNX model's from
+   * its graph, whose own name is the model's (a whole model; the plan's tasks come as simulated tasks).
+   */
+  costOf(model: LoadableModel): TaskCost {
     let cost = this.costs.get(model);
     if (cost === undefined) {
-      const spec = decodeSimTask(model);
-      cost = taskCost(spec ? factsOfSpec(spec) : factsOfGraph(shaped(loadModel(model))), this.profile);
+      if (model instanceof Uint8Array) {
+        const graph = shaped(loadModel(model));
+        cost = taskCost(factsOfGraph(graph, graph.name), this.profile);
+      } else {
+        cost = taskCost(factsOfSpec(simTaskOf(model)), this.profile);
+      }
       this.costs.set(model, cost);
     }
     return cost;
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(model: LoadableModel, options: SessionOptions = {}): Promise<Session> {
     const cost = this.costOf(model);
     if (this.hasDeviceMemory) await this.sim.copy('h2d', cost.weightBytes);
     return new SimSession(this, cost, options.outputsOnDevice ?? false);
+  }
+
+  /**
+   * One request of `model` alone on an idle device, ms, as this backend runs it: `uploadMs` loads the model (its
+   * weights up, on a device with memory of its own), `runMs` runs it once with every input in host memory (inputs
+   * up, run overhead, device time, outputs down). It starts a fresh run (`startRun`): not for use during a schedule.
+   */
+  async alone(model: LoadableModel): Promise<{ readonly uploadMs: number; readonly runMs: number }> {
+    const clock = this.startRun();
+    const t0 = clock.now();
+    const session = await this.load(model);
+    const uploadMs = clock.now() - t0;
+    const feeds = Object.fromEntries(this.costOf(model).inputs.map((t) => [t.name, this.tensor(t.type, null, t.dims)]));
+    const t1 = clock.now();
+    await session.run(feeds);
+    const runMs = clock.now() - t1;
+    await session.dispose();
+    this.startRun();
+    return { uploadMs, runMs };
   }
 
   /** @internal the device of the run in progress */

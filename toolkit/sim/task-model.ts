@@ -1,11 +1,12 @@
 /**
- * Task models for the sim backend, made from a partition plan without writing ONNX: a small JSON description
- * of a task (its operators' work, its weight bytes, its inputs and outputs with dims and types). Writing the
- * real task models copies every weight (seconds per model) only for the simulator to read their shapes back;
- * this carries the same facts. The sim backend also accepts real ONNX task models (sim-backend.ts), and both
- * give the same cost for the same task (tested).
+ * Task models for the sim backend, made from a partition plan without writing ONNX: simulated tasks
+ * (partition/build.ts's `SimulatedTaskModel`) whose description says the task's operators' work, its weight bytes,
+ * its inputs and outputs with dims and types. Writing the real task models copies every weight (seconds per model)
+ * only for the simulator to read their shapes back; this carries the same facts. The sim backend also accepts
+ * ONNX models (sim-backend.ts), and both give the same cost for the same task (tested).
  */
-import { TaskModel } from '../partition/build';
+import { QuiltError } from '../core/errors';
+import { SimulatedTaskModel } from '../partition/build';
 import { PartitionPlan } from '../partition/plan';
 import { opWork, OpWork } from './op-work';
 
@@ -43,28 +44,28 @@ export function simTaskSpec(plan: PartitionPlan, index: number): SimTaskSpec {
   };
 }
 
-/** Task models for the sim backend, one per plan task (same shape as partition's `build`). */
-export function buildSimTasks(plan: PartitionPlan): TaskModel[] {
+/** Task models for the sim backend, one simulated task per plan task (in the order of partition's `build`). */
+export function buildSimTasks(plan: PartitionPlan): SimulatedTaskModel[] {
   return plan.tasks.map((task, i) => {
     const spec = simTaskSpec(plan, i);
     return {
+      kind: 'simulated',
       task: task.index,
-      bytes: new TextEncoder().encode(JSON.stringify(spec)),
+      model: plan.model,
+      description: spec,
       inputNames: spec.inputs.map((t) => t.name),
       outputNames: spec.outputs.map((t) => t.name),
     };
   });
 }
 
-/** The description in `bytes`, or undefined when they are not one (e.g. an ONNX model). */
-export function decodeSimTask(bytes: Uint8Array): SimTaskSpec | undefined {
-  if (bytes.length === 0 || bytes[0] !== 0x7b /* '{' */) return undefined;
-  try {
-    const spec = JSON.parse(new TextDecoder().decode(bytes)) as SimTaskSpec;
-    return spec.format === SIM_TASK_FORMAT ? spec : undefined;
-  } catch {
-    return undefined;
+/** The description of a simulated task this simulator made (a QuiltError for any other description). */
+export function simTaskOf(model: SimulatedTaskModel): SimTaskSpec {
+  const spec = model.description as Partial<SimTaskSpec> | null;
+  if (spec === null || typeof spec !== 'object' || spec.format !== SIM_TASK_FORMAT) {
+    throw new QuiltError(`task ${model.task} of '${model.model}' is not a ${SIM_TASK_FORMAT} description`);
   }
+  return spec as SimTaskSpec;
 }
 
 export function opsOf(spec: SimTaskSpec): OpWork[] {

@@ -1,10 +1,10 @@
 /** Tiny hand-built graphs and profiles for the sim tests (known FLOPs and bytes). */
 import { GraphBuilder } from '../graph/builder';
-import { Graph, TensorData } from '../graph/graph';
+import { Graph, TensorData, elementCount } from '../graph/graph';
 import { DeviceProfile, Sourced } from './profile';
 
 export function floats(dims: number[]): TensorData {
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = elementCount(dims);
   return { dtype: 'float32', dims, bytes: new Uint8Array(n * 4) };
 }
 

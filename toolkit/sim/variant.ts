@@ -21,15 +21,16 @@ export function withLinks(profile: DeviceProfile, name: string, change: LinkChan
   };
 }
 
-export interface ProfileRow {
+/** One number of a device profile (not a memory profile's step: partition/frame.ts's ProfileRow). */
+export interface DeviceProfileRow {
   readonly number: string;
   readonly value: number;
   readonly source: string;
 }
 
 /** Every number of a profile with its source. */
-export function profileRows(profile: DeviceProfile): ProfileRow[] {
-  const rows: ProfileRow[] = [];
+export function deviceProfileRows(profile: DeviceProfile): DeviceProfileRow[] {
+  const rows: DeviceProfileRow[] = [];
   const add = (number: string, s: Sourced | undefined) => { if (s) rows.push({ number, value: s.value, source: s.source }); };
   add('concurrency', profile.concurrency);
   for (const [t, s] of Object.entries(profile.peakFlopsPerS)) add(`peakFlopsPerS.${t}`, s);

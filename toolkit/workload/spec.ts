@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { QuiltError, oneLine } from '../core/errors';
 import { ZOO_MODELS } from '../zoo/registry';
+import { parseModelRef } from '../zoo/model-ref';
 
 /** One model of the mix. Requests name it by `name`. */
 export interface MixEntry {
@@ -149,13 +150,12 @@ function parseMix(f: Fields, value: unknown, known: readonly string[], baseDir: 
     const e = f.object(item, at);
     f.onlyKeys(e, at, ['name', 'model', 'batch', 'seq', 'share', 'inputValues']);
     let model = f.string(e.model, `${at}.model`);
-    const isOnnx = /\.onnx$/i.test(model);
-    if (!isOnnx && !known.includes(model)) {
+    const ref = parseModelRef(model);
+    if (ref === undefined || (ref.kind === 'zoo' && !known.includes(ref.name))) {
       f.fail(`${at}.model`, `: '${model}' is not a known model (known: ${known.join(', ')}) nor an .onnx path`);
     }
-    const name = e.name === undefined ? (isOnnx ? path.basename(model).replace(/\.onnx$/i, '') : model)
-      : f.string(e.name, `${at}.name`);
-    if (isOnnx && baseDir) model = path.resolve(baseDir, model);
+    const name = e.name === undefined ? ref!.name : f.string(e.name, `${at}.name`);
+    if (ref!.kind === 'file' && baseDir) model = path.resolve(baseDir, model);
     if (names.has(name)) f.fail(`${at}.name`, `: '${name}' is used twice (give each entry a distinct "name")`);
     names.add(name);
     entries.push({

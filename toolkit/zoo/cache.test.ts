@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { findRepoRoot, zooCacheDir, zooFileName, zooModelFile } from './cache';
+import { zooCacheDir, zooFileName, zooModelFile } from './cache';
+import { findRepoRoot } from '../core/paths';
 
 test('file names carry the batch, the sequence length for transformers, and a non-default seed', () => {
   assert.equal(zooFileName('resnet50'), 'resnet50-b1.onnx');

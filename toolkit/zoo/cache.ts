@@ -9,35 +9,17 @@
  * Invariant: a reader never sees a partly written file (rename is atomic within a folder), and a file built by
  * an older version of the zoo is rebuilt rather than reused.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomicAsync } from '../core/atomic-write';
 import * as path from 'node:path';
+import { findRepoRoot } from '../core/paths';
 import { writeModel } from '../onnx/write';
 import { DEFAULT_SEED, ZooOptions, buildZooModel, resolveZooOptions } from './registry';
 
 /** Bump when any network's graph or weights change, so cached files are rebuilt. */
 export const ZOO_VERSION = 2;
 
-const PACKAGE_NAME = 'quilt-toolkit';
-
-/** The repository root: the nearest folder above `start` whose package.json is the toolkit's. */
-export function findRepoRoot(start: string = __dirname): string {
-  let dir = path.resolve(start);
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
-      } catch {
-        // An unreadable package.json is not ours; keep walking up.
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
 export function zooCacheDir(): string {
   const override = process.env.QUILT_CACHE_DIR;

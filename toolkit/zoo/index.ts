@@ -7,4 +7,6 @@ export {
   buildZooModel, zooInputShapes, zooModelInfo, resolveZooOptions,
 } from './registry';
 export { ZooFeed, zooInputs } from './inputs';
-export { ZOO_VERSION, findRepoRoot, zooCacheDir, zooFileName, zooModelFile } from './cache';
+export { ModelRef, parseModelRef } from './model-ref';
+export { ZOO_VERSION, zooCacheDir, zooFileName, zooModelFile } from './cache';
+export { findRepoRoot } from '../core/paths';

@@ -2,6 +2,7 @@
  * Seeded input feeds for zoo models, as plain objects (no onnxruntime types): images are float32 with
  * roughly normal values (mean 0, std 1); token ids are int64 uniform below the model's vocabulary size.
  */
+import { elementCount } from '../graph/graph';
 import { fillNormalish, streamSeed, uniformIntegers } from './random';
 import { ZooOptions, zooInputShapes, zooModelInfo } from './registry';
 
@@ -15,7 +16,7 @@ export interface ZooFeed {
 export function zooInputs(name: string, options: ZooOptions = {}, seed = 0): ZooFeed[] {
   const info = zooModelInfo(name);
   return Object.entries(zooInputShapes(name, options)).map(([inputName, dims]) => {
-    const count = dims.reduce((a, b) => a * b, 1);
+    const count = elementCount(dims);
     const state = streamSeed(seed, `${info.name}/${inputName}`);
     if (info.isTransformer) {
       const ids = uniformIntegers(count, info.vocabSize as number, state);

@@ -6,7 +6,7 @@
  * shapes, scalars for Clip or scaling) are made once per graph and shared by name.
  */
 import { AttrInput, GraphBuilder } from '../graph/builder';
-import { Dim, Graph, TensorData } from '../graph/graph';
+import { Dim, Graph, TensorData, elementCount } from '../graph/graph';
 import { DType } from '../core/dtype';
 import { fillUniform, streamSeed } from './random';
 
@@ -20,7 +20,7 @@ export function int64Tensor(dims: readonly number[], values: readonly number[]):
 }
 
 function elements(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
+  return elementCount(dims);
 }
 
 export class NetBuilder {

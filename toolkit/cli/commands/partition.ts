@@ -8,9 +8,8 @@
  */
 import { checkGranularity, checkOrderChoice, describePartition, openAndPartition, writePartition } from '../../experiment/partition';
 import { verifyPlan } from '../../experiment/verify';
-import { openBackend } from '../../runtime/ort-backend';
 import { RuntimeMemoryModel } from '../../memory/runtime-memory';
-import { openAnyBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { formatBytes } from '../../core/units';
 import { QuiltError } from '../../core/errors';
 import { ParsedArgs, boolFlag, parseCommandArgs, requirePositional, stringFlag } from '../args';
@@ -25,7 +24,7 @@ const FLAGS = {
 
 /** The runtime memory of the backend the plan is for (`--backend`, default cpu); undefined: liveness only. */
 async function backendRuntime(args: ParsedArgs): Promise<RuntimeMemoryModel | undefined> {
-  const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+  const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
   try {
     return await backend.runtimeMemory?.();
   } finally {
@@ -84,7 +83,13 @@ export const verifyCommand: Command = {
     const tolerance = toleranceFlag(stringFlag(args, 'tolerance'));
     const req = await request(args);
     const { plan } = await openAndPartition(ref, req);
-    const result = await verifyPlan(plan, await openBackend('cpu'), { tolerance, inputValues: req.inputValues });
+    const cpu = await openBackend('cpu');
+    let result;
+    try {
+      result = await verifyPlan(plan, cpu, { tolerance, inputValues: req.inputValues });
+    } finally {
+      await cpu.close?.();
+    }
     if (boolFlag(args, 'json')) printJson(result);
     else {
       process.stdout.write(`${result.model}: ${result.tasks} ${result.granularity} tasks; max abs diff ${result.maxAbsDiff.toExponential(2)},`

@@ -3,10 +3,11 @@
  * [--out-dir results] [--json]`. Prefetch is off by default (the paper's comparison); `-prefetch` joins the file names when on.
  */
 import * as path from 'node:path';
-import { findRepoRoot } from '../../zoo';
+import { findRepoRoot } from '../../core/paths';
+import { backendSlug } from '../../runtime/backend';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
-import { openAnyBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { boolFlag, onOffFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -21,13 +22,13 @@ export const reproduceCommand: Command = {
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
-    const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
     const prefetch = onOffFlag(args, 'prefetch') === true;
-    const prefix = `${backend.name.replace(':', '-')}${quick ? '-quick' : ''}${warm ? '-warm' : ''}${prefetch ? '-prefetch' : ''}`;
+    const prefix = `${backendSlug(backend)}${quick ? '-quick' : ''}${warm ? '-warm' : ''}${prefetch ? '-prefetch' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { runWorkload } from '../../experiment/run';
 import { saveExperimentCsv } from '../../experiment/save';
-import { openAnyBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { POLICY_NAMES } from '../../schedule/policies';
 import { QuiltError } from '../../core/errors';
 import { boolFlag, intFlag, onOffFlag, parseCommandArgs, stringFlag } from '../args';
@@ -40,7 +40,7 @@ export const runCommand: Command = {
     if (budget === undefined) throw new QuiltError(`missing --budget (usage: ${USAGE})`);
     const policyFlags = (args.values.policy as string[] | undefined) ?? ['all'];
     const policies = policyFlags.flatMap((p) => p.split(',')).flatMap((p) => (p === 'all' ? [...POLICY_NAMES] : [p]));
-    const backend = await openAnyBackend(stringFlag(args, 'backend') ?? 'cpu');
+    const backend = await openBackend(stringFlag(args, 'backend') ?? 'cpu');
     const progress = terminalProgress(boolFlag(args, 'json'));
     let current = '';
     const result = await runWorkload({

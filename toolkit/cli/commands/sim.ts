@@ -6,14 +6,13 @@
  * `quilt sim profiles [--json]`: the device profiles in datasets/devices.
  */
 import * as path from 'node:path';
-import { findRepoRoot } from '../../zoo';
+import { findRepoRoot } from '../../core/paths';
 import { QuiltError } from '../../core/errors';
-import { openBackend } from '../../runtime/ort-backend';
-import { calibrateCpu, writeProfile } from '../../experiment/sim-calibrate';
-import { validateSim } from '../../experiment/sim-validate';
-import { checkAnchors } from '../../experiment/sim-anchors';
+import { calibrateCpu, writeProfile } from '../../experiment/calibration/calibrate';
+import { validateSim } from '../../experiment/calibration/validate';
+import { checkAnchors } from '../../experiment/calibration/anchors';
 import { listProfiles, loadProfile } from '../../sim/profile';
-import { openSimBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
@@ -50,8 +49,8 @@ async function validate(argv: readonly string[]): Promise<number> {
   });
   const root = findRepoRoot();
   const json = boolFlag(args, 'json');
-  const sim = openSimBackend(`sim:${stringFlag(args, 'profile') ?? 'cpu-here'}`, root);
-  if (sim.hasDeviceMemory) throw new QuiltError(`sim validate --profile: '${sim.profile.name}' models a GPU; validation compares with real cpu runs, so it needs a profile measured here (quilt sim calibrate)`);
+  const sim = await openBackend(`sim:${stringFlag(args, 'profile') ?? 'cpu-here'}`, { repoRoot: root });
+  if (sim.hasDeviceMemory) throw new QuiltError(`sim validate --profile: '${sim.simulated?.profile}' models a GPU; validation compares with real cpu runs, so it needs a profile measured here (quilt sim calibrate)`);
   const real = await openBackend('cpu');
   const progress = terminalProgress(json);
   let current = '';
@@ -82,7 +81,7 @@ async function anchors(argv: readonly string[]): Promise<number> {
   const args = parseCommandArgs('sim anchors', argv, { profile: { type: 'string', multiple: true } });
   const root = findRepoRoot();
   const names = (args.values.profile as string[] | undefined) ?? ['h100', 'a100', 'v100'];
-  const checks = await checkAnchors(names.map((n) => loadProfile(n, root).profile));
+  const checks = await checkAnchors(await Promise.all(names.map((n) => openBackend(`sim:${n}`, { repoRoot: root }))));
   if (boolFlag(args, 'json')) { printJson({ simulated: true, checks }); return 0; }
   process.stdout.write(`${formatTable(checks.flatMap((c) => (c.published.length ? c.published : [undefined]).map((p) => ({
     profile: c.profile, what: c.what, simMs: Number(c.simMs.toFixed(3)), publishedMs: p?.ms ?? '', ratio: p ? Number(p.ratio.toFixed(2)) : '', regime: p?.regime ?? '',

@@ -8,10 +8,10 @@
  */
 import { regimeSweep, RegimeSweepResult } from '../../experiment/regime-sweep';
 import { writeResults } from '../../experiment/results-io';
-import { simulatedMeta } from '../../experiment/save';
+import { simulatedMetaOf } from '../../experiment/save';
 import { Backend } from '../../runtime/backend';
 import { createPolicy } from '../../schedule/policies';
-import { openAnyBackend } from '../../sim/open';
+import { openBackend } from '../../sim/open';
 import { loadWorkloadSpec } from '../../workload';
 import { QuiltError } from '../../core/errors';
 import { boolFlag, parseCommandArgs, stringFlag } from '../args';
@@ -35,7 +35,7 @@ export async function openForHostMemory(choice: string, hostMemory: string): Pro
   if (hostMemory !== DEFAULT_HOST_MEMORY) {
     throw new QuiltError(`--host-memory: '${hostMemory}': backend '${choice}' copies from pageable host memory only`);
   }
-  return openAnyBackend(choice);
+  return openBackend(choice);
 }
 
 function list(text: string | undefined, flag: string, fallback: readonly string[]): string[] {
@@ -65,7 +65,7 @@ function seedList(text: string | undefined, fallback: number): number[] {
 export function saveRegimeSweep(result: RegimeSweepResult, out: string): string[] {
   const context = {
     backend: result.backend, workload: result.workload.name,
-    extra: { ...simulatedMeta(result.backend), devices: result.devices, warm: result.warm, cannot: result.cannot, baseline: 'model-level' },
+    extra: { ...simulatedMetaOf(result.simulated), devices: result.devices, warm: result.warm, cannot: result.cannot, baseline: 'model-level' },
   };
   const base = out.replace(/\.csv$/i, '');
   const rows = writeResults(`${base}.csv`, result.rows, context);
@@ -108,7 +108,7 @@ export const sweepCommand: Command = {
     const files = out === undefined ? [] : saveRegimeSweep(result, out);
     if (out !== undefined && result.summary.some((r) => r.policy === 'quilt')) {
       const base = out.replace(/\.csv$/i, '');
-      const simulated = result.backend.startsWith('sim:') ? 'simulated ' : '';
+      const simulated = result.simulated ? 'simulated ' : '';
       const figure = regimeHeatmap(result.summary, { title: `quilt / model-level, mean latency (${simulated}${result.backend}, ${result.workload.name} workload)` });
       files.push(...saveFigure(figure, path.dirname(base), `${path.basename(base)}-heatmap`).files);
     }

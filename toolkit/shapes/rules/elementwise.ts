@@ -3,6 +3,7 @@
  * variadic ops broadcast numpy-style; comparisons and logic ops yield bool. Small integer arithmetic on
  * constants is folded so that shape arithmetic (e.g. `Div(Shape(x)[2], heads)`) stays known.
  */
+import { elementCount } from '../../graph/graph';
 import { DType } from '../../core/dtype';
 import { dtypeFromOnnx } from '../../core/dtype';
 import { broadcastShapes, broadcastValues } from '../broadcast';
@@ -32,7 +33,7 @@ export function broadcastOf(ctx: RuleContext, inputs: readonly Known[]): readonl
 
 function fold(inputs: readonly Known[], shape: readonly number[], dtype: DType, f: (xs: number[]) => number): number[] | undefined {
   if (!isSmall(shape) || !inputs.every((k) => k.constant !== undefined)) return undefined;
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = elementCount(shape);
   const expanded = inputs.map((k) => broadcastValues(k.constant as number[], k.shape, shape));
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = castNumber(f(expanded.map((e) => e[i])), dtype);

@@ -4,6 +4,7 @@
  * Shapes that come from an input tensor (Reshape's shape, Slice's starts, Split's sizes...) must be
  * constants; otherwise the rule returns undefined. Contents are carried through when the data is constant.
  */
+import { elementCount } from '../../graph/graph';
 import { stridesOf, broadcastValues } from '../broadcast';
 import { ShapeRule } from '../context';
 import { Known, isSmall, known } from '../known';
@@ -22,7 +23,7 @@ export function selectByAxes(values: readonly number[], shape: readonly number[]
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
+const product = elementCount;
 
 const reshape: ShapeRule = (ctx) => {
   const x = ctx.input(0);

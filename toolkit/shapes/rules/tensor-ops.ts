@@ -3,7 +3,7 @@
  * and reductions (Reduce*, ArgMax/ArgMin, TopK). Shape and Size yield constants: they start every
  * shape-computing chain. Reductions fold their contents when the input is a constant and all axes reduce.
  */
-import { TensorData } from '../../graph/graph';
+import { TensorData, elementCount } from '../../graph/graph';
 import { DType } from '../../core/dtype';
 import { ShapeRule } from '../context';
 import { Known, MAX_CONSTANT_ELEMENTS, decodeTensor, known } from '../known';
@@ -42,7 +42,7 @@ const shapeOf: ShapeRule = (ctx) => {
   return [known('int64', [picked.length], picked)];
 };
 
-const size: ShapeRule = (ctx) => [known('int64', [], [ctx.input(0).shape.reduce((a, b) => a * b, 1)])];
+const size: ShapeRule = (ctx) => [known('int64', [], [elementCount(ctx.input(0).shape)])];
 
 const constantOfShape: ShapeRule = (ctx) => {
   const shape = ctx.constant(0);
@@ -50,7 +50,7 @@ const constantOfShape: ShapeRule = (ctx) => {
   const value = ctx.tensor('value');
   const dtype: DType = value?.dtype ?? 'float32';
   const fill = value ? (decodeTensor(value)?.[0] ?? 0) : 0;
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = elementCount(shape);
   return [known(dtype, shape, n <= MAX_CONSTANT_ELEMENTS ? new Array<number>(n).fill(fill) : undefined)];
 };
 

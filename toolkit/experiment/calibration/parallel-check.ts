@@ -4,6 +4,7 @@
  * on a machine where other jobs hold a core, the pair takes up to twice as long or more. Pair measurements
  * (interference) are the ones such load skews most, so the ratio goes into the profile's notes.
  */
+import { median } from '../../core/median';
 import { Worker } from 'node:worker_threads';
 
 const LOOP = `const { parentPort } = require('node:worker_threads');
@@ -25,8 +26,7 @@ export async function parallelRatio(rounds = 3, iterations = 5e7): Promise<numbe
       const both = await Promise.all([ask(a, iterations), ask(b, iterations)]);
       ratios.push(Math.max(...both) / alone);
     }
-    ratios.sort((x, y) => x - y);
-    return ratios[ratios.length >> 1];
+    return median(ratios);
   } finally {
     await a.terminate();
     await b.terminate();

@@ -5,11 +5,10 @@
  * Both runs share one workspace, opened with the real backend's runtime memory terms (on cpu, what onnxruntime
  * itself holds per session): the same plans, demands and budget, so the two runs differ in timing only.
  */
-import { Backend } from '../runtime/backend';
-import { SimBackend } from '../sim/sim-backend';
-import { POLICY_NAMES } from '../schedule/policies';
-import { WorkloadSpec } from '../workload';
-import { ExperimentResult, runWorkload, RunProgress, Workspace } from './run';
+import { Backend } from '../../runtime/backend';
+import { POLICY_NAMES } from '../../schedule/policies';
+import { WorkloadSpec } from '../../workload';
+import { ExperimentResult, runWorkload, RunProgress, Workspace } from '../run';
 
 export interface PolicyValidation {
   readonly realMeanMs: number;
@@ -35,7 +34,8 @@ export interface ValidateOptions {
   readonly workload: string | WorkloadSpec;
   readonly budget: string | number;
   readonly real: Backend;
-  readonly sim: SimBackend;
+  /** A simulated backend (its `simulated` field set). */
+  readonly sim: Backend;
   readonly policies?: readonly string[];
   readonly requests?: number;
   readonly onProgress?: (stage: string, p: RunProgress) => void;

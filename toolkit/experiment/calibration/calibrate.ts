@@ -26,25 +26,22 @@
  * Every number's source says "measured here, <date>" and what was measured.
  */
 import * as fs from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '../graph/builder';
-import { writeModel } from '../onnx/write';
-import { Backend, Session, TensorHandle } from '../runtime/backend';
-import { ShapedGraph } from '../graph/graph';
-import { tensorBytes } from '../schedule/deployment';
-import { CpuBackend } from '../runtime/cpu-backend';
-import { randomFeeds } from '../runtime/feeds';
-import { DeviceProfile, Sourced } from '../sim/profile';
-import { factsOfGraph } from '../sim/sim-backend';
-import { opsTimeMs } from '../sim/roofline';
-import { loadWorkload, openMixModel } from './workspace';
-import { fileOrder } from '../graph/order';
-import { propose } from '../partition/propose';
-import { build } from '../partition/build';
-import { LoadedChain, loadChain, runChain } from '../runtime/chain';
-import { writeFileAtomic } from '../core/atomic-write';
-import { median } from '../core/median';
-import { WorkloadSpec } from '../workload';
+import { GraphBuilder } from '../../graph/builder';
+import { writeModel } from '../../onnx/write';
+import { Backend, Session, TensorHandle, tensorBytes } from '../../runtime/backend';
+import { ShapedGraph, elementCount } from '../../graph/graph';
+import { randomFeeds } from '../../runtime/feeds';
+import { DeviceProfile, Sourced } from '../../sim/profile';
+import { factsOfGraph } from '../../sim/task-cost';
+import { opsTimeMs } from '../../sim/roofline';
+import { loadWorkload, openMixModel } from '../workspace';
+import { fileOrder } from '../../graph/order';
+import { propose } from '../../partition/propose';
+import { build } from '../../partition/build';
+import { LoadedChain, loadChain, runChain } from '../../runtime/chain';
+import { writeFileAtomic } from '../../core/atomic-write';
+import { median } from '../../core/median';
+import { WorkloadSpec } from '../../workload';
 import { parallelRatio } from './parallel-check';
 
 export interface CalibrateOptions {
@@ -82,7 +79,7 @@ async function timeRuns(session: Session, feeds: Readonly<Record<string, TensorH
 }
 
 function zeros(dims: number[]) {
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = elementCount(dims);
   return { dtype: 'float32' as const, dims, bytes: new Uint8Array(n * 4) };
 }
 
@@ -146,7 +143,6 @@ async function timeBeside(m: Measured, other: Measured, repeats: number): Promis
   return median(times);
 }
 
-const f32 = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 
 /** Measures the backend into a profile. */
 export async function calibrateCpu(options: CalibrateOptions): Promise<DeviceProfile> {
@@ -155,7 +151,9 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   const date = new Date().toISOString().slice(0, 10);
   const here = (what: string): string => `measured here, ${date}: ${what} (quilt sim calibrate on ${backend.device})`;
   const stage = options.onStage ?? (() => undefined);
-  const lanes = backend instanceof CpuBackend ? backend.lanes : 1;
+  // The cpu backend runs one task per worker lane: its concurrency is its lane count.
+  const lanes = backend.concurrency;
+  const f32 = (dims: number[]) => backend.tensor('float32', new Float32Array(elementCount(dims)), dims);
 
   stage('launch and run overhead');
   const one = await backend.load(reluChain(1));
@@ -173,7 +171,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   stage('memory bandwidth');
   const elements = 4 * 2 ** 20;
   const rs = await backend.load(streamSum(elements));
-  const trs = await timeRuns(rs, { axes: new ort.Tensor('int64', BigInt64Array.from([0n]), [1]) }, repeats);
+  const trs = await timeRuns(rs, { axes: backend.tensor('int64', BigInt64Array.from([0n]), [1]) }, repeats);
   const bandwidth = (elements * 4) / (Math.max(1e-3, trs - overhead - launch) / 1000);
   const rsIn = await backend.load(reduceSumInput(elements));
   const tin = await timeRuns(rsIn, { x: f32([elements]) }, repeats);
@@ -200,7 +198,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
     const chain = await loadChain(backend, build(plan), true);
     const tChain = await timeChain(chain, m.feeds, repeats);
     await chain.dispose();
-    const wholeFacts = factsOfGraph(m.graph);
+    const wholeFacts = factsOfGraph(m.graph, m.name);
     const inputBytes = (vs: readonly number[]) => vs.filter((v) => m.graph.inputs.includes(v)).reduce((a, v) => a + m.graph.values[v].bytes, 0);
     const bytes = plan.tasks.reduce((a, t) => a + [...t.inputs, ...t.outputs].reduce((b, v) => b + m.graph.values[v].bytes, 0), 0) - wholeFacts.boundaryBytes;
     const copies = copyMs(plan.tasks.reduce((a, t) => a + inputBytes(t.inputs), 0) - inputBytes(m.graph.inputs));
@@ -218,7 +216,7 @@ export async function calibrateCpu(options: CalibrateOptions): Promise<DevicePro
   const factors: Record<string, Sourced> = {};
   const params = { peakFlopsPerS: flops, memoryBytesPerS: bandwidth, kernelLaunchMs: launch };
   for (const m of models) {
-    const facts = factsOfGraph(m.graph);
+    const facts = factsOfGraph(m.graph, m.name);
     const predicted = opsTimeMs(facts.ops, params);
     const inputMs = copyMs(Object.values(m.feeds).reduce((sum, t) => sum + tensorBytes(t), 0));
     const edgeMs = (facts.boundaryBytes / boundaryRate) * 1000;

@@ -8,7 +8,9 @@
  * Costs can also be declared per model on the backend (`declareCost`), and faults injected per model task
  * (`failOn`), so a test can build its models once and vary costs and faults.
  */
-import { Backend, Session, SessionOptions, TensorArray, TensorHandle } from './backend';
+import { elementCount } from '../graph/graph';
+import { Backend, Session, SessionOptions, TensorArray, TensorHandle, onnxBytes } from './backend';
+import type { LoadableModel } from '../partition/build';
 
 export interface FakeTensorSpec {
   readonly name: string;
@@ -71,7 +73,7 @@ export class FakeBackend implements Backend {
 
   /** A shape-only handle: the fake sessions read dims and type, never data. */
   tensor(type: string, data: TensorArray, dims: readonly number[]): TensorHandle {
-    const count = dims.reduce((a, b) => a * b, 1);
+    const count = elementCount(dims);
     if (data.length !== count) throw new Error(`fake tensor: ${data.length} elements for dims [${dims.join(', ')}]`);
     return { type, dims: [...dims], location: 'cpu' };
   }
@@ -86,7 +88,8 @@ export class FakeBackend implements Backend {
     this.faults.set(`${model}#${task}`, run);
   }
 
-  async load(model: Uint8Array, options: SessionOptions = {}): Promise<Session> {
+  async load(loaded: LoadableModel, options: SessionOptions = {}): Promise<Session> {
+    const model = onnxBytes(loaded, 'fake');
     const spec = decodeFakeModel(model);
     this.openSessions++;
     return new FakeSession(spec, this, options.outputsOnDevice ?? false);

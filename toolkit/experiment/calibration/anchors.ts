@@ -6,13 +6,11 @@
  * none is onnxruntime's CUDA provider in FP32, the regime the profiles model, so the comparison brackets
  * rather than matches (compiled FP16 engines are faster, PyTorch eager is slower).
  */
-import { fileOrder } from '../graph/order';
-import { propose } from '../partition/propose';
-import { DeviceProfile } from '../sim/profile';
-import { factsOfSpec, taskCost } from '../sim/sim-backend';
-import { buildSimTasks, decodeSimTask } from '../sim/task-model';
-import { copyMs } from '../sim/copy-engine';
-import { openModel } from './model-source';
+import { fileOrder } from '../../graph/order';
+import { loadable } from '../../partition/build';
+import { propose } from '../../partition/propose';
+import { SimBackend } from '../../sim/sim-backend';
+import { openModel } from '../model-source';
 
 export interface Published {
   readonly what: 'resnet50-b1' | 'bert-base-b1' | 'resnet50-weights';
@@ -43,25 +41,21 @@ export interface AnchorCheck {
 
 interface ModelFigures { aloneMs: number; uploadMs: number }
 
-async function figures(ref: string, profile: DeviceProfile, options: { batch: number; seq?: number }): Promise<ModelFigures> {
+/** The whole model as one task, asked of the simulated backend: one request alone, and its weights' upload. */
+async function figures(ref: string, backend: SimBackend, options: { batch: number; seq?: number }): Promise<ModelFigures> {
   const model = await openModel(ref, options);
   const plan = propose(model.graph, fileOrder(model.graph), { granularity: 'model' });
-  const spec = decodeSimTask(buildSimTasks(plan)[0].bytes)!;
-  const cost = taskCost(factsOfSpec(spec), profile);
-  const bytesOf = (ts: typeof spec.inputs) => ts.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * (t.type === 'int64' ? 8 : 4), 0);
-  const up = profile.h2d ? { bytesPerS: profile.h2d.bytesPerS.value, latencyMs: profile.h2d.latencyMs.value } : undefined;
-  const down = profile.d2h ? { bytesPerS: profile.d2h.bytesPerS.value, latencyMs: profile.d2h.latencyMs.value } : undefined;
-  const aloneMs = (up ? copyMs(bytesOf(spec.inputs), up) : 0) + profile.runOverheadMs.value + cost.deviceMs
-    + (down ? copyMs(bytesOf(spec.outputs), down) : 0);
-  return { aloneMs, uploadMs: up ? copyMs(cost.weightBytes, up) : 0 };
+  const { runMs, uploadMs } = await backend.alone(loadable(backend.taskModels(plan)[0]));
+  return { aloneMs: runMs, uploadMs };
 }
 
-/** Simulated figures for each profile next to the published ones for the same device. */
-export async function checkAnchors(profiles: readonly DeviceProfile[]): Promise<AnchorCheck[]> {
+/** Simulated figures for each simulated backend (sim/open.ts opens them) next to the published ones for its device. */
+export async function checkAnchors(backends: readonly SimBackend[]): Promise<AnchorCheck[]> {
   const checks: AnchorCheck[] = [];
-  for (const profile of profiles) {
-    const resnet = await figures('zoo:resnet50', profile, { batch: 1 });
-    const bert = await figures('zoo:bert-base', profile, { batch: 1, seq: 128 });
+  for (const backend of backends) {
+    const { profile } = backend;
+    const resnet = await figures('zoo:resnet50', backend, { batch: 1 });
+    const bert = await figures('zoo:bert-base', backend, { batch: 1, seq: 128 });
     const sims: Record<Published['what'], number> = { 'resnet50-b1': resnet.aloneMs, 'bert-base-b1': bert.aloneMs, 'resnet50-weights': resnet.uploadMs };
     for (const what of Object.keys(sims) as Published['what'][]) {
       const simMs = sims[what];

@@ -11,14 +11,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GraphBuilder } from '../graph/builder';
-import { writeModel } from '../onnx/write';
-import { openBackend } from '../runtime/ort-backend';
-import { SimBackend } from '../sim/sim-backend';
-import { WorkloadSpec } from '../workload';
-import { calibrateCpu } from './sim-calibrate';
-import { compareRuns } from './sim-validate';
-import { runWorkload } from './run';
+import { GraphBuilder } from '../../graph/builder';
+import { writeModel } from '../../onnx/write';
+import { openBackend } from '../../sim/open';
+import { SimBackend } from '../../sim/sim-backend';
+import { WorkloadSpec } from '../../workload';
+import { calibrateCpu } from './calibrate';
+import { compareRuns } from './validate';
+import { runWorkload } from '../run';
 
 function mlp(): Uint8Array {
   const b = new GraphBuilder('mlp');

@@ -12,7 +12,7 @@
  * loaded (as on the cpu backend) and nothing is uploaded.
  */
 import { Granularity } from '../partition/plan';
-import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend';
+import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend.test-helper';
 import { TensorHandle } from '../runtime/backend';
 import { Rng } from '../core/prng';
 import { DeployedTask, Deployment } from './deployment';
