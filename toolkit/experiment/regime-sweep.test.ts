@@ -47,3 +47,16 @@ test('ratioSummary: over model-level at the same seed; mean, min and max over se
   assert.equal(s.threshold, '50%');
   assert.deepEqual(ratioSummary(rows.filter((x) => x.policy !== 'model-level')), [], 'no baseline, no ratio');
 });
+
+test('regimeSweepInWorkers: seeds in two worker threads give the rows of one thread, in the same order', async () => {
+  const { regimeSweepInWorkers } = await import('./regime-sweep-parallel');
+  const grid = { workload: tinySpec(), backendChoice: 'sim:h100', policies: ['quilt', 'model-level'], budgets: ['100%'],
+    hostMemory: ['pageable'], prefetch: [false, true], thresholds: ['50%'], seeds: [1, 2, 3] };
+  const steps: number[] = [];
+  const one = await regimeSweepInWorkers({ ...grid, jobs: 1 });
+  const two = await regimeSweepInWorkers({ ...grid, jobs: 2, onStep: (done) => steps.push(done) });
+  assert.equal(one.rows.length, 12);
+  assert.deepEqual(two.rows, one.rows);
+  assert.deepEqual(two.summary, one.summary);
+  assert.deepEqual(steps, Array.from({ length: 12 }, (_, i) => i + 1));
+});

@@ -14,8 +14,8 @@
  *     weight bytes uploaded and of the upload waits, memory waits and compute. Summary: per (budget, host memory,
  *     prefetch, threshold), each policy's mean and p95 latency over model-level's at the same seed, as the mean,
  *     min and max over seeds (`ratioSummary`).
- * Runs go one after another: each simulated run is one JavaScript thread's work on its own virtual clock, and a
- * backend (SimBackend.startRun) holds one run at a time.
+ * Runs go one after another here: a backend (SimBackend.startRun) holds one run at a time; regime-sweep-parallel.ts
+ * spreads the seeds of a simulated sweep over worker threads, each with its own workspace and backends.
  */
 import { BudgetTooSmallError, PolicyCannotStartError } from '../core/memory-errors';
 import { Backend } from '../runtime/backend';

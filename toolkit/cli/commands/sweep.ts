@@ -1,20 +1,21 @@
 /**
  * `quilt sweep --backend <b> --workload <f> --policies <p,...> --budgets <b,...> [--host-memory <k,...>]
- *  [--prefetch <on|off,...>] [--thresholds <t,...|auto>] [--seeds <s,...>] [--warm] [--out <csv>] [--json]`:
+ *  [--prefetch <on|off,...>] [--thresholds <t,...|auto>] [--seeds <s,...>] [--warm] [--jobs N] [--out <csv>] [--json]`:
+ * (--jobs N: simulated backends run their seeds in N worker threads; experiment/regime-sweep-parallel.ts)
  * the regime map (experiment/regime-sweep.ts). Prints `{"rows": [...], "summary": [...]}` with --json; --out x.csv
  * writes the rows to x.csv and the ratios to x-summary.csv, each with metadata, and the heatmap of quilt's ratios to
  * x-heatmap.html (and .png where Chromium is there). Defaults: host memory pageable,
  * prefetch off, threshold 50%, the workload's seed, policies quilt,model-level.
  */
-import { regimeSweep, RegimeSweepResult } from '../../experiment/regime-sweep';
+import { RegimeSweepResult } from '../../experiment/regime-sweep';
+import { regimeSweepInWorkers } from '../../experiment/regime-sweep-parallel';
 import { writeResults } from '../../experiment/results-io';
 import { simulatedMetaOf } from '../../experiment/save';
-import { Backend } from '../../runtime/backend';
 import { createPolicy } from '../../schedule/policies';
-import { openBackend } from '../../sim/open';
+import { DEFAULT_HOST_MEMORY, openForHostMemory } from '../../experiment/host-memory';
 import { loadWorkloadSpec } from '../../workload';
 import { QuiltError } from '../../core/errors';
-import { boolFlag, parseCommandArgs, stringFlag } from '../args';
+import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
@@ -23,20 +24,6 @@ import { saveFigure } from '../../plot/save';
 import * as path from 'node:path';
 
 const USAGE = 'quilt sweep --backend sim:h100 --workload datasets/workloads/quick.json --policies quilt,model-level --budgets 60%,100% --json';
-
-/** The host memory a backend opens with when no flag names one. */
-export const DEFAULT_HOST_MEMORY = 'pageable';
-
-/**
- * Opens `choice` for a host-memory kind. The one place where the backends' `--host-memory` option plugs in: today
- * every backend copies from pageable memory (what onnxruntime-node hands its sessions), so another kind is refused.
- */
-export async function openForHostMemory(choice: string, hostMemory: string): Promise<Backend> {
-  if (hostMemory !== DEFAULT_HOST_MEMORY) {
-    throw new QuiltError(`--host-memory: '${hostMemory}': backend '${choice}' copies from pageable host memory only`);
-  }
-  return openBackend(choice);
-}
 
 function list(text: string | undefined, flag: string, fallback: readonly string[]): string[] {
   if (text === undefined) return [...fallback];
@@ -79,7 +66,7 @@ export const sweepCommand: Command = {
     const args = parseCommandArgs('sweep', argv, {
       backend: { type: 'string' }, workload: { type: 'string' }, policies: { type: 'string' }, budgets: { type: 'string' },
       'host-memory': { type: 'string' }, prefetch: { type: 'string' }, thresholds: { type: 'string' }, seeds: { type: 'string' },
-      warm: { type: 'boolean' }, out: { type: 'string' },
+      warm: { type: 'boolean' }, out: { type: 'string' }, jobs: { type: 'string' },
     });
     const workload = stringFlag(args, 'workload');
     if (workload === undefined) throw new QuiltError(`missing --workload (usage: ${USAGE})`);
@@ -94,8 +81,8 @@ export const sweepCommand: Command = {
     for (const kind of new Set(hostMemory)) await (await openForHostMemory(choice, kind)).close?.();
     const progress = terminalProgress(boolFlag(args, 'json'));
     let started = false;
-    const result = await regimeSweep({
-      workload: spec, openBackend: (kind) => openForHostMemory(choice, kind), policies, budgets, hostMemory,
+    const result = await regimeSweepInWorkers({
+      workload: spec, backendChoice: choice, jobs: intFlag(args, 'jobs', 1), policies, budgets, hostMemory,
       prefetch: onOffList(stringFlag(args, 'prefetch')), thresholds: list(stringFlag(args, 'thresholds'), 'thresholds', ['50%']),
       seeds: seedList(stringFlag(args, 'seeds'), spec.seed), warm: boolFlag(args, 'warm'),
       onStep: (done, total, label) => {
