@@ -77,7 +77,6 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
   return loop.run();
 }
 
-
 class SchedulerLoop {
   private readonly ledger: DeviceLedger;
   private readonly policy: Policy;
