@@ -47,6 +47,8 @@ export {
   modelLimits, ModelLimits, thresholdSweep, ThresholdSweepPoint, granularityTable, GranularityRow, poolSavings, PoolSavingsRow,
   poolComparison, PoolComparison, sweepBudgets, BudgetSweepPoint, CannotRunRow, BudgetSweepResult,
 } from './experiment/sweeps';
+export { regimeSweep, ratioSummary, RegimeSweepOptions, RegimeSweepResult, RegimeRow, RatioSummaryRow } from './experiment/regime-sweep';
+export { autoThresholdBytes } from './experiment/auto-threshold';
 export * from './core/rows';
 export { toFrame, fromFrame, requestFrame, timelineFrame, summaryFrame } from './core/frames';
 export { writeResults, readResults, readRequestResults, readTimelineResults, readSummaryResults } from './experiment/results-io';

@@ -37,6 +37,15 @@ export function boolFlag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
 
+/** `--<name> on|off` as a boolean; undefined when the flag is absent. */
+export function onOffFlag(args: ParsedArgs, name: string): boolean | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new QuiltError(`--${name}: '${text}' must be on or off`);
+}
+
 /** A positive whole number from a flag, or the default. */
 export function intFlag(args: ParsedArgs, name: string, fallback: number): number {
   const text = stringFlag(args, name);

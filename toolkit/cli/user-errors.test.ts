@@ -87,3 +87,16 @@ test('--host-memory: an unknown kind, pinned on onnxruntime, and pinned on a fla
   assert.equal(summary.contextBytes, 552402944);
   assert.match(summary.runtime, /gpu rules/);
 });
+
+test('quilt sweep: a host-memory kind the backend does not take, and a bad --prefetch, are one line each', () => {
+  const base = ['sweep', '--backend', 'sim:h100', '--workload', 'datasets/workloads/quick.json', '--budgets', '100%'];
+  const pinned = quilt(...base, '--host-memory', 'pinned');
+  assert.equal(pinned.code, 2);
+  assertOneLine(pinned.stderr, /'h100' has no measured pinned copies/);
+  const prefetch = quilt(...base, '--prefetch', 'maybe');
+  assert.equal(prefetch.code, 2);
+  assertOneLine(prefetch.stderr, /--prefetch: 'maybe' must be on or off/);
+  const run = quilt('run', '--workload', 'datasets/workloads/quick.json', '--budget', '100%', '--prefetch', 'yes');
+  assert.equal(run.code, 2);
+  assertOneLine(run.stderr, /--prefetch: 'yes' must be on or off/);
+});

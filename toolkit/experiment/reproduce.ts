@@ -31,6 +31,8 @@ export interface ReproduceOptions {
   readonly prefix: string;
   /** A warm start for every policy (warm-up.ts); default cold. */
   readonly warm?: boolean;
+  /** Prefetch for every policy (schedule/prefetch.ts); default off. */
+  readonly prefetch?: boolean;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
 }
 
@@ -49,6 +51,8 @@ export interface ReproduceReport {
   readonly workload: string;
   /** Whether every policy had a warm start (warm-up.ts) or a cold one. */
   readonly warm: boolean;
+  /** Whether prefetch was on for every policy. */
+  readonly prefetch: boolean;
   readonly budgetBytes: number;
   readonly policies: Record<string, PolicyNumbers>;
   readonly notRun: readonly { policy: string; reason: string }[];
@@ -108,6 +112,8 @@ export interface ComparisonOptions {
   /** Budget of the main run; default: 60% of the sum of peaks, or the least every managed policy needs. */
   readonly budget?: string | number;
   readonly warm?: boolean;
+  /** Prefetch for every policy (schedule/prefetch.ts); default off. */
+  readonly prefetch?: boolean;
   readonly onProgress?: (stage: string, progress: RunProgress) => void;
   /** Told each stage's result as soon as the stage ends (reproduce saves its CSVs there). */
   readonly onStageDone?: (stage: string, result: ExperimentResult) => void;
@@ -125,7 +131,7 @@ export function meanRatio(a: SummaryRow | undefined, b: SummaryRow | undefined):
 /** One stage's run of `policies` at `budget`. */
 async function runStage(options: ComparisonOptions, stage: string, policies: readonly string[], budget: string | number): Promise<ExperimentResult> {
   const result = await runWorkload({
-    workspace: options.workspace, backend: options.backend, policies, budget, warm: options.warm,
+    workspace: options.workspace, backend: options.backend, policies, budget, warm: options.warm, prefetch: options.prefetch,
     onProgress: (p) => options.onProgress?.(stage, p),
   });
   options.onStageDone?.(stage, result);
@@ -170,7 +176,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
   const files: string[] = [];
   const csvName: Record<string, string> = { main: options.prefix, fits: `${options.prefix}-fits`, unlimited: `${options.prefix}-unlimited` };
   const comparisonOptions: ComparisonOptions = {
-    backend: options.backend, workspace, budget: options.budget, warm: options.warm, onProgress: options.onProgress,
+    backend: options.backend, workspace, budget: options.budget, warm: options.warm, prefetch: options.prefetch, onProgress: options.onProgress,
     onStageDone: (stage, result) => {
       if (csvName[stage] !== undefined) files.push(...saveExperimentCsv(result, path.join(options.outDir, csvName[stage]), { stage }));
     },
@@ -194,7 +200,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceOut
     files.push(...saveSummaryRows(sweep, main, path.join(options.outDir, `${options.prefix}-sweep-summary.csv`)));
   }
   const report: ReproduceReport = {
-    backend: main.backend, device: main.device, workload: spec.name, warm: options.warm === true, budgetBytes: main.budgetBytes,
+    backend: main.backend, device: main.device, workload: spec.name, warm: options.warm === true, prefetch: options.prefetch === true, budgetBytes: main.budgetBytes,
     policies, notRun: main.notRun,
     fits: { budgetBytes: fits.budgetBytes, policies: fitsPolicies },
     unlimited: floorNumbers, ratios, files, notes,

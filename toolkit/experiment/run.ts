@@ -25,9 +25,13 @@ import { runSchedule, ScheduledRequest } from '../schedule/scheduler';
 import { generateWorkload, WorkloadSpec } from '../workload';
 import { deployPlan, LiveDeployment } from './deploy';
 import { measuredPart, withWarmUp } from './warm-up';
-import { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
+import { DEFAULT_THRESHOLD, ModelInfo, Thresholds, Workspace, loadWorkload } from './workspace';
+import { RequestWaits } from '../schedule/request-waits';
 
 export { DEFAULT_THRESHOLD, ModelInfo, Workspace, loadWorkload } from './workspace';
+
+/** `--threshold auto`: each model's threshold from the budget and the concurrency (auto-threshold.ts). */
+export const AUTO_THRESHOLD = 'auto';
 export { parseBudget, UNLIMITED_BUDGET } from '../schedule/budget';
 
 export interface RunProgress {
@@ -47,7 +51,7 @@ export interface WorkloadRunOptions {
   readonly backend?: Backend;
   /** Bytes, a size with a unit ('2GiB'), a share of the sum of the models' peaks ('60%'), or 'unlimited'. */
   readonly budget: number | string;
-  /** Quilt's per-model threshold: bytes, a unit, or a share of each model's peak (default 50%). */
+  /** Quilt's per-model threshold: bytes, a unit, a share of each model's peak (default 50%), or 'auto'. */
   readonly threshold?: number | string;
   /** Tasks at once (default: the backend's `concurrency`). */
   readonly concurrency?: number;
@@ -62,6 +66,8 @@ export interface WorkloadRunOptions {
    * false (a cold start: every policy pays its first weight uploads inside measured latency).
    */
   readonly warm?: boolean;
+  /** Prefetch the next task's weights while a request's task computes (schedule/prefetch.ts); default false. */
+  readonly prefetch?: boolean;
   readonly onProgress?: (progress: RunProgress) => void;
 }
 
@@ -90,6 +96,12 @@ export interface ExperimentResult {
   readonly notRun: readonly NotRun[];
   /** Whether the run had a warm start (warm-up.ts); absent or false: cold. */
   readonly warm?: boolean;
+  /** Whether prefetch was on; absent or false: off. */
+  readonly prefetch?: boolean;
+  /** The threshold asked for ('auto', a share, bytes); each model's resolved one is in `models`. */
+  readonly threshold?: string;
+  /** Where each request's time went (schedule/request-waits.ts), with its policy. */
+  readonly waits?: (RequestWaits & { policy: string })[];
 }
 
 export interface NotRun {
@@ -121,13 +133,14 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   const spec: WorkloadSpec = { ...ws.spec, ...(options.requests !== undefined ? { requests: options.requests } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}) };
   const concurrency = options.concurrency ?? backend.concurrency;
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   // Every demand includes the backend's own runtime memory where it models one (Backend.runtimeMemory), so the budget
   // check, the thresholds, a budget's percentage and the ledger reserve what a session really uses (`quilt memory`);
   // a backend without one keeps the liveness definition.
   const runtime = await backend.runtimeMemory?.();
   const budgetBytes = ws.budgetBytes(options.budget, runtime);
   const sumOfDemandsBytes = ws.sumOfDemandsBytes(runtime);
+  const threshold: Thresholds = options.threshold === AUTO_THRESHOLD
+    ? ws.autoThresholds(budgetBytes, concurrency, runtime) : options.threshold ?? DEFAULT_THRESHOLD;
   for (const name of policies) checkBudget(ws.budgetNeed(name, { threshold, pool: options.pool, runtime }), budgetBytes, name);
 
   const workload = generateWorkload(spec);
@@ -141,6 +154,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
   const timeline: TimelineRow[] = [];
   const summaries: SummaryRow[] = [];
   const notRun: NotRun[] = [];
+  const waits: (RequestWaits & { policy: string })[] = [];
   for (const name of policies) {
     const policy = createPolicy(name);
     const pool = options.pool ?? policy.defaultPool;
@@ -158,7 +172,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
       options.onProgress?.({ policy: name, done, total: scheduled.length });
       const whole = await runSchedule({
         requests: scheduled, deployments, backend, clock: backend.startRun?.() ?? new RealClock(), policy, budgetBytes, concurrency, pool,
-        closedLoop: workload.closedLoop,
+        closedLoop: workload.closedLoop, prefetch: options.prefetch === true,
         onRequestEnd: () => options.onProgress?.({ policy: name, done: ++done, total: scheduled.length }),
       });
       const result = options.warm === true
@@ -167,6 +181,7 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
       rows.push(...result.rows);
       timeline.push(...result.timeline);
       summaries.push(result.summary);
+      waits.push(...result.waits.map((w) => ({ ...w, policy: name })));
     } catch (error) {
       if (!(error instanceof PolicyCannotStartError)) throw error;
       notRun.push({ policy: name, reason: error.reason, model: error.model, neededBytes: error.neededBytes, freeBytes: error.freeBytes });
@@ -175,11 +190,13 @@ async function runStage(ws: Workspace, backend: Backend, options: WorkloadRunOpt
     }
   }
   const quiltRan = policies.some((p) => createPolicy(p).granularity === 'quilt');
-  const models = ws.models.map((m): RunModelInfo => (quiltRan
-    ? { ...m, quiltThresholdBytes: ws.plan(m.name, 'quilt', threshold, runtime).thresholdBytes } : m));
+  const quiltPlans = quiltRan ? ws.plansAt('quilt', threshold, runtime) : undefined;
+  const models = ws.models.map((m): RunModelInfo => (quiltPlans
+    ? { ...m, quiltThresholdBytes: quiltPlans.get(m.name)!.thresholdBytes } : m));
   return {
     workload: spec, backend: backend.name, simulated: backend.simulated, device: backend.device, budgetBytes, concurrency, models,
     sumOfDemandsBytes, budgetPercent: budgetBytes >= UNLIMITED_BUDGET ? null : (100 * budgetBytes) / sumOfDemandsBytes,
-    rows, timeline, summaries, notRun, warm: options.warm === true,
+    rows, timeline, summaries, notRun, warm: options.warm === true, prefetch: options.prefetch === true,
+    threshold: String(options.threshold ?? DEFAULT_THRESHOLD), waits,
   };
 }

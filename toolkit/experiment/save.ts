@@ -7,8 +7,12 @@ import { ExperimentResult } from './run';
 import { SummaryRow } from '../core/rows';
 
 /** Metadata that marks simulated results and names the device profile. */
+export function simulatedMetaOf(simulated: { readonly profile: string } | undefined): Record<string, unknown> {
+  return simulated ? { simulated: true, deviceProfile: simulated.profile } : { simulated: false };
+}
+
 function simulatedMeta(result: ExperimentResult): Record<string, unknown> {
-  return result.simulated ? { simulated: true, deviceProfile: result.simulated.profile } : { simulated: false };
+  return simulatedMetaOf(result.simulated);
 }
 
 /** `base` is a path without extension: writes <base>-requests.csv, -timeline.csv, -summary.csv. */
@@ -19,7 +23,8 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
     budgetBytes: result.budgetBytes,
     workload: result.workload.name,
     seed: result.workload.seed,
-    extra: { ...simulatedMeta(result), warm: result.warm === true, concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
+    extra: { ...simulatedMeta(result), warm: result.warm === true, prefetch: result.prefetch === true, threshold: result.threshold ?? null,
+      concurrency: result.concurrency, models: result.models, notRun: result.notRun, ...extra },
   };
   const files: string[] = [];
   for (const [suffix, rows] of [['requests', result.rows], ['timeline', result.timeline], ['summary', result.summaries]] as const) {
@@ -33,7 +38,7 @@ export function saveExperimentCsv(result: ExperimentResult, base: string, extra:
 export function saveSummaryRows(rows: readonly SummaryRow[], like: ExperimentResult, csvPath: string): string[] {
   const written = writeResults(csvPath, rows, {
     backend: like.backend, device: like.device, workload: like.workload.name, seed: like.workload.seed,
-    extra: { ...simulatedMeta(like), warm: like.warm === true, concurrency: like.concurrency, models: like.models },
+    extra: { ...simulatedMeta(like), warm: like.warm === true, prefetch: like.prefetch === true, concurrency: like.concurrency, models: like.models },
   });
   return [written.csvPath, written.metaPath];
 }

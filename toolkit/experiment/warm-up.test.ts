@@ -37,7 +37,7 @@ function sample(timeMs: number, totalBytes: number): TimelineRow {
 test('measuredPart: measured rows only, times from the first measured arrival, the ledger state carried in', () => {
   const rows = [row(2, 0, 10), row(3, 0, 12), row(0, 10, 15), row(1, 12, 20)];
   const timeline = [sample(0, 50), sample(8, 90), sample(11, 30), sample(20, 0)];
-  const part = measuredPart({ rows, timeline, summary: undefined as never }, 2, { policy: 'p', backend: 'b', budgetBytes: 100 });
+  const part = measuredPart({ rows, timeline, summary: undefined as never, waits: [] }, 2, { policy: 'p', backend: 'b', budgetBytes: 100 });
   assert.deepEqual(part.rows.map((r) => [r.requestId, r.arrivalMs, r.endMs, r.latencyMs]), [[0, 0, 5, 5], [1, 2, 10, 8]]);
   assert.deepEqual(part.timeline.map((s) => [s.timeMs, s.totalBytes]), [[0, 90], [1, 30], [10, 0]]);
   assert.equal(part.summary.requests, 2);

@@ -12,7 +12,7 @@
  *     overlap as in a steady stream; open loop: their arrivals shifted past the last warm-up arrival).
  *  2. `measuredPart`: the rows of the measured requests only, with every time counted from the first measured
  *     arrival (t0); the ledger timeline from t0 on (its last sample before t0, moved to t0, gives the state the
- *     measured part starts in); the summary recomputed from those.
+ *     measured part starts in); the summary recomputed from those; the measured requests' waits.
  */
 import { RequestRow, TimelineRow } from '../core/rows';
 import { ScheduledRequest, ScheduleResult } from '../schedule/scheduler';
@@ -37,5 +37,6 @@ export function measuredPart(result: ScheduleResult, measured: number, labels: S
     ...(before.length > 0 ? [{ ...before[before.length - 1], timeMs: 0 }] : []),
     ...result.timeline.filter((s) => s.timeMs >= start).map((s) => ({ ...s, timeMs: s.timeMs - start })),
   ];
-  return { rows, timeline, summary: summarize(rows, timeline, labels) };
+  const waits = result.waits.filter((w) => w.requestId < measured);
+  return { rows, timeline, summary: summarize(rows, timeline, labels), waits };
 }

@@ -21,8 +21,12 @@ import { BudgetNeed, budgetNeed, parseBudget } from '../schedule/budget';
 import { createPolicy } from '../schedule/policies';
 import { loadWorkloadSpec, MixEntry, WorkloadSpec } from '../workload';
 import { OpenedModel, openModel } from './model-source';
+import { autoThresholdBytes } from './auto-threshold';
 
 export const DEFAULT_THRESHOLD = '50%';
+
+/** Quilt's threshold: one for every model (bytes, a unit, a share of each model's peak), or one per mix entry. */
+export type Thresholds = number | string | ReadonlyMap<string, number | string>;
 
 export interface ModelInfo {
   /** The mix entry's name (what requests use). */
@@ -44,7 +48,7 @@ export interface WorkspaceOptions {
 }
 
 export interface PlanNeedOptions {
-  readonly threshold?: number | string;
+  readonly threshold?: Thresholds;
   readonly pool?: boolean;
   /** The runtime's own memory in the demands (the backend's `runtimeMemory`); default: the workspace's option. */
   readonly runtime?: RuntimeMemoryModel;
@@ -121,8 +125,18 @@ export class Workspace {
   }
 
   /** Every entry's plan at the granularity, by entry name. */
-  plansAt(granularity: Granularity, threshold: number | string = DEFAULT_THRESHOLD, runtime = this.options.runtime): Map<string, PartitionPlan> {
-    return new Map(this.models.map((m) => [m.name, this.plan(m.name, granularity, threshold, runtime)]));
+  plansAt(granularity: Granularity, threshold: Thresholds = DEFAULT_THRESHOLD, runtime = this.options.runtime): Map<string, PartitionPlan> {
+    const of = (entry: string) => (typeof threshold === 'object' ? threshold.get(entry) ?? DEFAULT_THRESHOLD : threshold);
+    return new Map(this.models.map((m) => [m.name, this.plan(m.name, granularity, of(m.name), runtime)]));
+  }
+
+  /** `--threshold auto` (auto-threshold.ts's rule): each entry's threshold in bytes for a budget and a concurrency. */
+  autoThresholds(budgetBytes: number, concurrency: number, runtime = this.options.runtime): Map<string, number> {
+    return new Map(this.models.map((m) => [m.name, autoThresholdBytes({
+      budgetBytes, concurrency,
+      wholeDemandBytes: this.plan(m.name, 'model', undefined, runtime).tasks[0].demandBytes,
+      planAt: (t) => this.plan(m.name, 'quilt', t, runtime),
+    })]));
   }
 
   /** The task models of a plan: built now, or kept from an earlier run when the workspace keeps them. */

@@ -154,3 +154,20 @@ test('budgetSweep: mean and p95 latency against the budget in MiB, sorted by bud
   assert.deepEqual(figure.data[1].y, [19, 20]);
   assert.deepEqual(figure.data[3].y, [60]);
 });
+
+test('regimeHeatmap: budgets by size as columns, one row per regime, the ratio and its spread in each cell', async () => {
+  const { regimeHeatmap } = await import('./regime-heatmap');
+  const r = (budget: string, budgetBytes: number, prefetch: string, meanRatio: number, policy = 'quilt') => ({
+    budget, budgetBytes, hostMemory: 'pageable', prefetch, threshold: '50%', policy, meanRatio, meanRatioMin: meanRatio - 0.1, meanRatioMax: meanRatio + 0.1, p95Ratio: 2 * meanRatio,
+  });
+  const fig = regimeHeatmap([r('100%', 100, 'off', 1.1), r('60%', 60, 'off', 0.9), r('60%', 60, 'on', 0.8), r('60%', 60, 'on', 5, 'layer-level')]);
+  const t = fig.data[0] as unknown as { x: string[]; y: string[]; z: (number | null)[][]; text: string[][]; zmid: number };
+  assert.deepEqual(t.x, ['60%', '100%']);
+  assert.deepEqual(t.y, ['pageable, prefetch off, threshold 50%', 'pageable, prefetch on, threshold 50%']);
+  assert.deepEqual(t.z, [[0.9, 1.1], [0.8, null]]);
+  assert.equal(t.text[0][0], '0.90 (0.80-1.00)');
+  assert.equal(t.zmid, 1);
+  const p95 = regimeHeatmap([r('60%', 60, 'off', 0.9)], { metric: 'p95' }).data[0] as unknown as { z: number[][] };
+  assert.deepEqual(p95.z, [[1.8]]);
+  assert.throws(() => regimeHeatmap([{ budget: '1' } as never]), QuiltError);
+});

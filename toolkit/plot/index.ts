@@ -8,6 +8,7 @@ export { thresholdSweep, ThresholdSweepOptions } from './threshold-sweep';
 export { memoryProfile, MemoryProfileOptions } from './memory-profile';
 export { budgetSweep, BudgetSweepOptions, BudgetSweepRow } from './budget-sweep';
 export { tritonEnsembleSvg } from './triton-ensemble';
+export { regimeHeatmap, regimeLabel, RegimeHeatmapOptions, RegimeRatioRow } from './regime-heatmap';
 export { show, describeFigure } from './show';
 export { showTable, tableHtml, TableOptions } from './table';
 export { writeHtml, standaloneHtml } from './html';

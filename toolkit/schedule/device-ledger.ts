@@ -13,7 +13,8 @@
  *  - activations, per running task (its peak live activation bytes, held for the whole run of the task).
  *  - pool, per request in flight (its cut tensors' pool buffer, from its first task until its end).
  *
- * Operations: `tryReserve` (managed: all or nothing, never past the capacity), `forceReserve` (unmanaged: when
+ * Operations: `tryReserve` (managed: all or nothing, never past the capacity; with `spareWantedWithin`, as a
+ * prefetch asks, it may evict only weights no live request needs within that many tasks), `forceReserve` (unmanaged: when
  * even eviction cannot make room it reports an overflow and holds nothing, as a failed GPU allocation),
  * `admit` (what the scheduler calls: one of the two, as the policy says, with an overflow's bytes),
  * `release` (a task's activations; its weights stay cached), `releasePool`, `evictUnusedWeights`.
@@ -75,6 +76,12 @@ export interface LedgerOptions {
   readonly wanted?: () => ReadonlyMap<string, number>;
 }
 
+/** What a reservation may evict to make room (default: any weights no running task uses). */
+export interface ReserveOptions {
+  /** Spare the weights live requests need within this distance in tasks (weights-wanted.ts): a prefetch's rule. */
+  readonly spareWantedWithin?: number;
+}
+
 export function emptyReservation(requestId: number): Reservation {
   return { requestId, weightsKey: '', weightBytes: 0, activationBytes: 0, poolBytes: 0 };
 }
@@ -115,22 +122,27 @@ export class DeviceLedger {
     return weights + r.activationBytes + r.poolBytes;
   }
 
+  /** Whether the weights of `weightsKey` are resident (cached or in use). */
+  isResident(weightsKey: string): boolean {
+    return this.weights.has(weightsKey);
+  }
+
   /** Bytes of cached weights that no running task uses (and that are not `keep`): what eviction can free. */
-  evictableBytes(keep = ''): number {
+  evictableBytes(keep = '', options: ReserveOptions = {}): number {
     let total = 0;
-    for (const [key, entry] of this.weights) if (entry.users === 0 && key !== keep) total += entry.bytes;
+    for (const [, entry] of this.evictable(keep, options)) total += entry.bytes;
     return total;
   }
 
   /** Whether the reservation fits now, counting room that evicting unused weights would make. */
-  fits(r: Reservation): boolean {
-    return this.additionalBytes(r) <= this.freeBytes + this.evictableBytes(r.weightsKey);
+  fits(r: Reservation, options: ReserveOptions = {}): boolean {
+    return this.additionalBytes(r) <= this.freeBytes + this.evictableBytes(r.weightsKey, options);
   }
 
-  /** Holds the reservation if it fits (evicting unused weights LRU-first as needed); undefined otherwise. */
-  tryReserve(r: Reservation): Ticket | undefined {
-    if (!this.fits(r)) return undefined;
-    return this.hold(r);
+  /** Holds the reservation if it fits (evicting unused weights as needed, within `options`); undefined otherwise. */
+  tryReserve(r: Reservation, options: ReserveOptions = {}): Ticket | undefined {
+    if (!this.fits(r, options)) return undefined;
+    return this.hold(r, options);
   }
 
   /** Unmanaged admission: holds the reservation if it fits after eviction, or records an overflow. */
@@ -192,9 +204,9 @@ export class DeviceLedger {
     if (this.weightTotal !== before) this.sample(-1);
   }
 
-  private hold(r: Reservation): Ticket {
+  private hold(r: Reservation, options: ReserveOptions = {}): Ticket {
     const need = this.additionalBytes(r);
-    if (need > this.freeBytes) this.evict(need - this.freeBytes, r.weightsKey);
+    if (need > this.freeBytes) this.evict(need - this.freeBytes, r.weightsKey, options);
     let weightsLoaded = false;
     if (r.weightsKey !== '') {
       let entry = this.weights.get(r.weightsKey);
@@ -225,11 +237,10 @@ export class DeviceLedger {
    * Evicts unused weights (not `keep`) until `bytes` are freed or none are left: unwanted ones least recently
    * used first, then wanted ones farthest next use first (ties: least recently used).
    */
-  private evict(bytes: number, keep: string): void {
+  private evict(bytes: number, keep: string, options: ReserveOptions = {}): void {
     const wanted = this.options.wanted?.() ?? new Map<string, number>();
     const rank = (key: string) => -(wanted.get(key) ?? Number.POSITIVE_INFINITY);
-    const victims = [...this.weights.entries()]
-      .filter(([key, entry]) => entry.users === 0 && key !== keep)
+    const victims = this.evictable(keep, options, wanted)
       .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1].lastUse - b[1].lastUse);
     let freed = 0;
     for (const [key, entry] of victims) {
@@ -239,6 +250,14 @@ export class DeviceLedger {
       freed += entry.bytes;
       this.options.onEvict?.(key);
     }
+  }
+
+  /** Unused weights entries (not `keep`), less those `options` spares. */
+  private evictable(keep: string, options: ReserveOptions, wanted?: ReadonlyMap<string, number>): [string, WeightEntry][] {
+    const within = options.spareWantedWithin;
+    const want = within === undefined ? undefined : wanted ?? this.options.wanted?.() ?? new Map<string, number>();
+    return [...this.weights.entries()].filter(([key, entry]) => entry.users === 0 && key !== keep
+      && !(want !== undefined && within !== undefined && (want.get(key) ?? Number.POSITIVE_INFINITY) <= within));
   }
 
   private sample(oomRequestId: number, attemptedBytes = 0): void {

@@ -7,6 +7,9 @@
  *    the threshold (a layer above the threshold gets a task of its own).
  * A task's demand = its weights + its largest layer activation; its run time = the sum of its layers'.
  * Cut tensors are the outputs of each task's last layer; the pool holds two consecutive cuts at most.
+ * With a `FakeLink`, a task's weights are uploaded on a ledger miss (or a prefetch) over one FIFO copy engine
+ * taking `msPerKiB` per KiB of weights, as the simulated device's h2d engine does; without one, sessions stay
+ * loaded (as on the cpu backend) and nothing is uploaded.
  */
 import { Granularity } from '../partition/plan';
 import { FakeBackend, FakeTensorSpec, encodeFakeModel } from '../runtime/fake-backend.test-helper';
@@ -19,6 +22,28 @@ export interface FakeLayer {
   readonly activationBytes: number;
   readonly outputBytes: number;
   readonly costMs: number;
+}
+
+/** A host-to-device copy engine for fake uploads: one copy at a time, in issue order. */
+export class FakeLink {
+  private freeAtMs = 0;
+  /** Uploads started, in order, as weights keys. */
+  readonly uploads: string[] = [];
+  constructor(private readonly clock: { now(): number; sleep(ms: number): Promise<void> }, readonly msPerKiB: number) {}
+
+  upload(key: string, bytes: number): Promise<void> {
+    this.uploads.push(key);
+    const start = Math.max(this.clock.now(), this.freeAtMs);
+    this.freeAtMs = start + (bytes / 1024) * this.msPerKiB;
+    return this.clock.sleep(this.freeAtMs - this.clock.now());
+  }
+}
+
+export interface FakeDeploymentOptions {
+  /** Upload weights over this link on a miss (default: sessions stay loaded, nothing uploads). */
+  readonly link?: FakeLink;
+  /** Sessions keep their cut tensors on the device (default: they hand every output back in host memory). */
+  readonly keepCutsOnDevice?: boolean;
 }
 
 export interface FakeModel {
@@ -64,6 +89,7 @@ export async function fakeDeployment(
   model: FakeModel,
   granularity: Granularity,
   thresholdBytes = Infinity,
+  options: FakeDeploymentOptions = {},
 ): Promise<Deployment> {
   const groups = groupLayers(model, granularity, thresholdBytes);
   const tasks: DeployedTask[] = [];
@@ -81,14 +107,17 @@ export async function fakeDeployment(
     const session = await backend.load(encodeFakeModel({
       model: model.name, task: t, inputs: [input], outputs: [output],
       costMs: layers.reduce((s, l) => s + l.costMs, 0),
-    }));
+    }), { outputsOnDevice: options.keepCutsOnDevice === true && t < groups.length - 1 });
+    const weightsKey = `${model.name}/${granularity}@${thresholdBytes}/${t}`;
+    const link = options.link;
     tasks.push({
       demandBytes: weightBytes + peak,
       weightBytes,
-      weightsKey: `${model.name}/${granularity}@${thresholdBytes}/${t}`,
+      weightsKey,
       session,
       inputNames: [input.name],
       outputNames: [output.name],
+      ...(link ? { loadWeights: () => link.upload(weightsKey, weightBytes) } : {}),
     });
   }
   let poolBytes = 0;

@@ -8,96 +8,60 @@
  *     BudgetTooSmallError otherwise).
  *  2. Schedule the arrivals on the clock (open loop: at their arrival times; closed loop: the first N at
  *     time 0, then one per ended request).
- *  3. Loop: while a worker is free, ask the policy for the next admission and have the ledger hold it
- *     (`admit`: a refusal, which only an unmanaged policy can meet, fails that request with 'oom'); start
- *     the task (`Session.run`, async). Then wait for the next event:
+ *  3. Loop: tasks whose upload ended take free compute slots first; then, while a compute slot is free, ask
+ *     the policy for the next admission and have the ledger hold it (`admit`: a refusal, which only an
+ *     unmanaged policy can meet, fails that request with 'oom'). A task whose weights are not on the device
+ *     (a miss, or an upload in flight) waits for its upload on the copy engine WITHOUT a compute slot, and
+ *     takes one when the upload ends; any other task starts at once (`Session.run`, async). With `prefetch`,
+ *     prefetch.ts's rule then starts the uploads of running requests' next tasks. Then wait for the next event:
  *       arrival    -> the request's first task is ready (enqueued in the policy);
+ *       uploaded   -> the task waits for a compute slot (or fails, if the upload did);
+ *       prefetched -> the prefetch's hold on the weights ends (they stay cached);
  *       completion -> the task's memory returns to the ledger; on error the request fails with the message;
  *                     otherwise its outputs join the request's tensors and its next task is enqueued, or
  *                     the request ends.
- *     A request's end releases its pool, tells the policy, and writes its row.
+ *     A request's end releases its pool, tells the policy, and writes its row and its waits (request-waits.ts).
  *  4. Unload (Triton's instances, cached weights), so the ledger ends at zero; summarize.
  *
  * Data between tasks: the outputs of a task are kept as the handles the session returned, and later tasks
  * are fed by name. Transfer bytes per request are counted by transfers.ts. Which sessions write to the host
  * is the business of whoever loaded them.
  *
- * Invariants: a task runs only while its reservation is held; a request has at most one task ready or
- * running; every request ends exactly once ('ok', 'oom' or 'error'); the loop never asks which policy it holds.
+ * Invariants: a task runs only while its reservation is held; a request has at most one task ready, uploading
+ * or running; every request ends exactly once ('ok', 'oom' or 'error'); at most `concurrency` tasks compute at
+ * once; a prefetch never goes over the budget nor evicts weights a live request needs within one task; the loop
+ * never asks which policy it holds.
  */
-import { QuiltError, oneLine } from '../core/errors';
-import { RequestRow, RequestStatus, SummaryRow, TimelineRow } from '../core/rows';
-import { Backend, TensorHandle } from '../runtime/backend';
+import { oneLine } from '../core/errors';
+import { RequestRow, RequestStatus } from '../core/rows';
+import { TensorHandle } from '../runtime/backend';
 import { formatBytes } from '../core/units';
-import { budgetNeed, checkBudget } from './budget';
 import { Clock } from '../core/clock';
 import { DeployedTask, Deployment } from './deployment';
 import { DeviceLedger, Ticket } from './device-ledger';
 import { EventQueue } from './event-queue';
-import { Admission, Policy, ReadyTask } from './policy';
+import { Admission, Policy } from './policy';
 import { summarize } from './summary';
 import { TransferMeter } from './transfers';
 import { wantedWeights } from './weights-wanted';
+import { nextToPrefetch, prefetchReservation } from './prefetch';
+import { RequestWaits, WaitClock } from './request-waits';
+import { feedsFor, newRequestState, readyTask, RequestState } from './request-state';
+import { checkScheduleInputs, Feeds, ScheduleOptions, ScheduleResult } from './schedule-options';
 
-export type Feeds = Record<string, TensorHandle>;
+export { checkScheduleInputs, ClosedLoop, Feeds, ScheduledRequest, ScheduleOptions, ScheduleResult } from './schedule-options';
 
-export interface ScheduledRequest {
-  readonly id: number;
-  /** Name of the deployment that serves it. */
-  readonly model: string;
-  /** Ms since the run's start (ignored in a closed loop, where arrivals follow completions). */
-  readonly arrivalMs: number;
-  /** Makes the request's input feeds, by the model's input names. */
-  readonly makeInputs: () => Feeds | Promise<Feeds>;
-}
-
-/** Closed loop: `clients` clients each send their next request `thinkMs` after their previous one ended. */
-export interface ClosedLoop {
-  readonly clients: number;
-  readonly thinkMs: number;
-}
-
-export interface ScheduleOptions {
-  /** The requests, in id order for a closed loop. */
-  readonly requests: readonly ScheduledRequest[];
-  /** Deployments by model name, at the policy's granularity. */
-  readonly deployments: ReadonlyMap<string, Deployment>;
-  readonly backend: Backend;
-  readonly clock: Clock;
-  /** A fresh policy (policies keep per-run state). */
-  readonly policy: Policy;
-  readonly budgetBytes: number;
-  /** How many tasks may run at once. */
-  readonly concurrency: number;
-  /** Keep cut tensors in a device pool (default: the policy's default). */
-  readonly pool?: boolean;
-  readonly closedLoop?: ClosedLoop;
-  /** Called as each request ends (for progress bars). */
-  readonly onRequestEnd?: (row: RequestRow) => void;
-}
-
-export interface ScheduleResult {
-  /** One row per request, by request id. */
-  readonly rows: RequestRow[];
-  readonly timeline: TimelineRow[];
-  readonly summary: SummaryRow;
-}
-
-interface RequestState {
-  readonly request: ScheduledRequest;
-  readonly deployment: Deployment;
-  arrivalMs: number;
-  startMs: number;
-  executionMs: number;
-  transferBytes: number;
-  tasksRun: number;
-  readonly tensors: Map<string, TensorHandle>;
-  /** Names of the request's own inputs (the caller's tensors: never released here). */
-  readonly inputNames: Set<string>;
+/** An admitted task on its way to a compute slot. */
+interface Started {
+  readonly state: RequestState;
+  readonly admission: Admission;
+  readonly ticket: Ticket;
 }
 
 type LoopEvent =
   | { readonly kind: 'arrival'; readonly state: RequestState }
+  | { readonly kind: 'uploaded'; readonly started: Started; readonly error?: string }
+  | { readonly kind: 'prefetched'; readonly ticket: Ticket }
   | {
       readonly kind: 'completion';
       readonly admission: Admission;
@@ -111,37 +75,6 @@ type LoopEvent =
 export async function runSchedule(options: ScheduleOptions): Promise<ScheduleResult> {
   const loop = new SchedulerLoop(options);
   return loop.run();
-}
-
-/** Throws QuiltError when the run cannot work: unknown models, bad concurrency, a budget too small. */
-export function checkScheduleInputs(options: ScheduleOptions): void {
-  const { requests, deployments, budgetBytes, concurrency } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new QuiltError(`concurrency: ${concurrency} is not a positive integer`);
-  }
-  if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) {
-    throw new QuiltError(`budget: ${budgetBytes} is not a positive byte count`);
-  }
-  const pool = options.pool ?? options.policy.defaultPool;
-  const seen = new Set<number>();
-  const used = new Set<string>();
-  for (const r of requests) {
-    if (seen.has(r.id)) throw new QuiltError(`request ${r.id}: the id is used twice`);
-    seen.add(r.id);
-    const d = deployments.get(r.model);
-    if (d === undefined) {
-      throw new QuiltError(
-        `request ${r.id}: model '${r.model}' is not deployed (deployed: ${[...deployments.keys()].join(', ')})`,
-      );
-    }
-    if (d.tasks.length === 0) throw new QuiltError(`model '${r.model}': its deployment has no tasks`);
-    used.add(r.model);
-  }
-  const need = budgetNeed([...used].map((name) => {
-    const d = deployments.get(name) as Deployment;
-    return { model: name, taskDemands: d.tasks.map((t) => t.demandBytes), poolBytes: d.poolBytes };
-  }), pool);
-  checkBudget(need, budgetBytes, options.policy.name);
 }
 
 class SchedulerLoop {
@@ -161,6 +94,16 @@ class SchedulerLoop {
   private running = 0;
   private pendingArrivals = 0;
   private readonly unloads: Promise<unknown>[] = [];
+  /** Requests with a task computing, in the order those tasks started (prefetch looks at their next tasks). */
+  private readonly computing = new Set<RequestState>();
+  /** Uploads in flight by weights key (a miss's or a prefetch's): a task with that key waits for it. */
+  private readonly uploadsInFlight = new Map<string, Promise<void>>();
+  /** Admitted tasks waiting for their upload, and those whose upload ended, waiting for a compute slot. */
+  private uploading = 0;
+  private readonly uploaded: Started[] = [];
+  private prefetching = 0;
+  private readonly waitClock: WaitClock<RequestState>;
+  private readonly waits: RequestWaits[] = [];
 
   constructor(private readonly options: ScheduleOptions) {
     this.policy = options.policy;
@@ -175,6 +118,7 @@ class SchedulerLoop {
       onEvict: (key) => this.unloadEvicted(byKey.get(key)),
       wanted: () => wantedWeights(this.live),
     });
+    this.waitClock = new WaitClock(this.clock.now());
   }
 
   async run(): Promise<ScheduleResult> {
@@ -195,14 +139,18 @@ class SchedulerLoop {
     while (this.rows.length < this.options.requests.length) {
       this.dispatch();
       if (this.rows.length === this.options.requests.length) break;
-      if (this.running === 0 && this.pendingArrivals === 0) {
+      if (this.running === 0 && this.pendingArrivals === 0 && this.uploading === 0 && this.prefetching === 0
+        && this.uploaded.length === 0) {
         throw new Error(
           `scheduler stalled: ${this.policy.size} ready task(s), none admitted by '${this.policy.name}' ` +
             `with ${formatBytes(this.ledger.freeBytes)} free`,
         );
       }
       const event = await this.events.take();
+      this.waitClock.advance(this.clock.now());
       if (event.kind === 'arrival') this.arrive(event.state);
+      else if (event.kind === 'uploaded') this.uploadEnded(event.started, event.error);
+      else if (event.kind === 'prefetched') { this.prefetching--; this.ledger.release(event.ticket); }
       else this.complete(event);
     }
     for (const ticket of this.permanent) this.ledger.release(ticket);
@@ -215,7 +163,8 @@ class SchedulerLoop {
       backend: this.options.backend.name,
       budgetBytes: this.options.budgetBytes,
     });
-    return { rows, timeline, summary };
+    const waits = [...this.waits].sort((a, b) => a.requestId - b.requestId);
+    return { rows, timeline, summary, waits };
   }
 
   /** Frees the device copy of evicted weights; the task's next run reloads them (`loadWeights`). */
@@ -228,10 +177,7 @@ class SchedulerLoop {
   private scheduleArrivals(): void {
     for (const request of this.options.requests) {
       const deployment = this.options.deployments.get(request.model) as Deployment;
-      const state: RequestState = {
-        request, deployment, arrivalMs: request.arrivalMs, startMs: -1, executionMs: 0, transferBytes: 0,
-        tasksRun: 0, tensors: new Map(), inputNames: new Set(),
-      };
+      const state = newRequestState(request, deployment);
       this.states.set(request.id, state);
       if (this.options.closedLoop) this.unsent.push(state);
       else this.sendAt(state, request.arrivalMs);
@@ -256,26 +202,23 @@ class SchedulerLoop {
   private arrive(state: RequestState): void {
     this.pendingArrivals--;
     this.live.add(state);
-    this.policy.enqueue(this.readyTask(state, 0));
+    this.enqueue(state, 0);
   }
 
-  private readyTask(state: RequestState, taskIndex: number): ReadyTask {
-    return {
-      requestId: state.request.id,
-      model: state.request.model,
-      arrivalMs: state.arrivalMs,
-      taskIndex,
-      task: state.deployment.tasks[taskIndex],
-      deployment: state.deployment,
-    };
+  private enqueue(state: RequestState, taskIndex: number): void {
+    this.waitClock.waiting.add(state);
+    this.policy.enqueue(readyTask(state, taskIndex));
   }
 
   private dispatch(): void {
-    while (this.running < this.options.concurrency) {
+    const { concurrency } = this.options;
+    while (this.running < concurrency && this.uploaded.length > 0) this.startCompute(this.uploaded.shift() as Started);
+    while (this.running < concurrency) {
       const admission = this.policy.next(this.ledger);
-      if (admission === undefined) return;
+      if (admission === undefined) break;
       const { ready, reservation } = admission;
       const state = this.states.get(ready.requestId) as RequestState;
+      this.waitClock.waiting.delete(state);
       if (state.startMs < 0) state.startMs = this.clock.now();
       const held = this.ledger.admit(reservation, this.policy.enforcesBudget);
       if (held.ticket === undefined) {
@@ -284,9 +227,70 @@ class SchedulerLoop {
           `${formatBytes(held.capacityBytes)} free`);
         continue;
       }
-      this.running++;
-      const ticket = held.ticket;
-      void this.execute(state, admission, ticket).then((done) => this.events.push(done));
+      const started: Started = { state, admission, ticket: held.ticket };
+      const upload = this.uploadFor(started);
+      if (upload === undefined) { this.startCompute(started); continue; }
+      // The upload runs on the copy engine; the task takes a compute slot only when it ends.
+      this.uploading++;
+      const since = this.clock.now();
+      void upload.then(() => undefined, (error: unknown) => oneLine(error)).then((error) => {
+        state.uploadWaitMs += this.clock.now() - since;
+        this.events.push({ kind: 'uploaded', started, ...(error === undefined ? {} : { error }) });
+      });
+    }
+    if (this.options.prefetch === true) this.prefetch();
+    this.waitClock.setSlotsFull(this.running >= concurrency);
+  }
+
+  /** The upload a just-admitted task must wait for: its own on a miss, or one already in flight for its weights. */
+  private uploadFor({ state, admission, ticket }: Started): Promise<void> | undefined {
+    const { task } = admission.ready;
+    if (ticket.weightsLoaded) {
+      this.countUpload(state, task);
+      if (task.loadWeights) return this.startUpload(task.weightsKey, task.loadWeights);
+      return undefined;
+    }
+    return this.uploadsInFlight.get(task.weightsKey);
+  }
+
+  private countUpload(state: RequestState, task: DeployedTask): void {
+    const bytes = this.transfers.weightsUploaded(task);
+    state.transferBytes += bytes;
+    state.uploadBytes += bytes;
+  }
+
+  private startUpload(key: string, load: () => Promise<void>): Promise<void> {
+    const upload = load().finally(() => { if (this.uploadsInFlight.get(key) === upload) this.uploadsInFlight.delete(key); });
+    this.uploadsInFlight.set(key, upload);
+    return upload;
+  }
+
+  private uploadEnded(started: Started, error: string | undefined): void {
+    this.uploading--;
+    if (error === undefined) { this.uploaded.push(started); return; }
+    this.ledger.release(started.ticket);
+    started.state.tasksRun++;
+    this.end(started.state, 'error', error);
+  }
+
+  private startCompute(started: Started): void {
+    this.running++;
+    this.computing.add(started.state);
+    void this.execute(started.state, started.admission, started.ticket).then((done) => this.events.push(done));
+  }
+
+  /** Starts the uploads prefetch.ts picks for the requests computing now; each holds its weights until it ends. */
+  private prefetch(): void {
+    for (const state of this.computing) {
+      const task = nextToPrefetch(state, this.ledger, this.uploadsInFlight);
+      if (task === undefined || task.loadWeights === undefined) continue;
+      const ticket = this.ledger.tryReserve(prefetchReservation(state.request.id, task), { spareWantedWithin: 1 });
+      if (ticket === undefined) continue;
+      this.countUpload(state, task);
+      this.prefetching++;
+      // A failed prefetch leaves no session: the task's own run loads it again and reports the error there.
+      void this.startUpload(task.weightsKey, task.loadWeights).catch(() => undefined)
+        .then(() => this.events.push({ kind: 'prefetched', ticket }));
     }
   }
 
@@ -295,10 +299,6 @@ class SchedulerLoop {
     const { task, taskIndex } = admission.ready;
     let feeds: Feeds;
     try {
-      if (ticket.weightsLoaded) {
-        state.transferBytes += this.transfers.weightsUploaded(task);
-        if (task.loadWeights) await task.loadWeights();
-      }
       if (taskIndex === 0) {
         const inputs = await state.request.makeInputs();
         for (const [name, handle] of Object.entries(inputs)) {
@@ -307,7 +307,7 @@ class SchedulerLoop {
         }
         state.transferBytes += this.transfers.inputs(Object.values(inputs));
       }
-      feeds = this.feedsFor(state, taskIndex);
+      feeds = feedsFor(state, taskIndex);
     } catch (error) {
       return { kind: 'completion', admission, ticket, runMs: 0, error: oneLine(error) };
     }
@@ -320,23 +320,11 @@ class SchedulerLoop {
     }
   }
 
-  private feedsFor(state: RequestState, taskIndex: number): Feeds {
-    const feeds: Feeds = {};
-    for (const name of state.deployment.tasks[taskIndex].inputNames) {
-      const handle = state.tensors.get(name);
-      if (handle === undefined) {
-        throw new Error(`task ${taskIndex} of '${state.request.model}' reads '${name}', which neither the ` +
-          `request's inputs nor an earlier task provide`);
-      }
-      feeds[name] = handle;
-    }
-    return feeds;
-  }
-
   private complete(event: Extract<LoopEvent, { kind: 'completion' }>): void {
     const { ready } = event.admission;
     const state = this.states.get(ready.requestId) as RequestState;
     this.running--;
+    this.computing.delete(state);
     this.ledger.release(event.ticket);
     state.executionMs += event.runMs;
     state.tasksRun++;
@@ -350,7 +338,7 @@ class SchedulerLoop {
     state.transferBytes += this.transfers.cutTensors(outputs.filter(([name]) => !finalNames.has(name)).map(([, h]) => h));
     const nextIndex = ready.taskIndex + 1;
     if (nextIndex < state.deployment.tasks.length) {
-      this.policy.enqueue(this.readyTask(state, nextIndex));
+      this.enqueue(state, nextIndex);
       return;
     }
     const results = [...finalNames].map((name) => state.tensors.get(name)).filter((h): h is TensorHandle => h !== undefined);
@@ -361,6 +349,7 @@ class SchedulerLoop {
   private end(state: RequestState, status: RequestStatus, error: string): void {
     const id = state.request.id;
     this.live.delete(state);
+    this.waitClock.waiting.delete(state);
     this.ledger.releasePool(id);
     this.policy.onRequestEnd(id);
     // Tensors the tasks made and the backend still holds (a cpu lane's pool) are freed with the request.
@@ -386,6 +375,9 @@ class SchedulerLoop {
       error,
     };
     this.rows.push(row);
+    this.waits.push({
+      requestId: id, uploadBytes: state.uploadBytes, uploadWaitMs: state.uploadWaitMs, memoryWaitMs: state.memoryWaitMs, computeMs: state.executionMs,
+    });
     this.options.onRequestEnd?.(row);
     if (this.options.closedLoop) this.sendNextUnsent(endMs + this.options.closedLoop.thinkMs);
   }

@@ -1,8 +1,12 @@
 /**
  * Transfer accounting: the host<->device bytes a request moves, counted where they would move.
- * On a backend with device memory: the request's inputs (up), the weights uploaded on a cache miss, the
- * model's outputs (down), and with the pool off every cut tensor twice (device -> host -> device). On a backend
- * without device memory (cpu) nothing is counted: nothing moves. Each method returns the bytes to add.
+ * On a backend with device memory: the request's inputs (up), the weights uploaded on a cache miss or by a
+ * prefetch, the model's outputs (down), and every cut tensor that a session handed back in host memory twice
+ * (device -> host -> device). Which cut tensors came back is read from their handles, not from the pool setting:
+ * with the pool on, webgpu and the simulator keep them on the device (nothing moves), but the cuda backend's
+ * outputs always return to the host (the Node binding cannot keep them there), so they move both ways all the
+ * same. On a backend without device memory (cpu) nothing is counted: nothing moves. Each method returns the
+ * bytes to add.
  */
 import { TensorHandle, tensorBytes } from '../runtime/backend';
 import { DeployedTask } from './deployment';
@@ -20,12 +24,15 @@ export class TransferMeter {
     return this.deviceMemory ? sum(handles, 1) : 0;
   }
 
-  /** A task's outputs that later tasks read (cut tensors): down and up again when the pool is off. */
+  /** A task's outputs that later tasks read (cut tensors): those in host memory went down and go up again. */
   cutTensors(handles: Iterable<TensorHandle>): number {
-    return this.cutBytes(sum(handles, 1));
+    if (!this.deviceMemory) return 0;
+    let total = 0;
+    for (const h of handles) if (inHostMemory(h)) total += 2 * tensorBytes(h);
+    return total;
   }
 
-  /** The same rule for cut tensors of `bytes` in all (e.g. a plan's `cutBytes`, per request). */
+  /** The rule for a plan's cut tensors of `bytes` in all, per request, where sessions keep them as the pool says. */
   cutBytes(bytes: number): number {
     return this.deviceMemory && !this.pool ? 2 * bytes : 0;
   }
@@ -34,6 +41,11 @@ export class TransferMeter {
   results(handles: Iterable<TensorHandle>): number {
     return this.deviceMemory ? sum(handles, 1) : 0;
   }
+}
+
+/** Whether a tensor's data is in host memory ('cpu', or a handle that says nothing). */
+export function inHostMemory(handle: TensorHandle): boolean {
+  return handle.location === undefined || handle.location === 'cpu';
 }
 
 function sum(handles: Iterable<TensorHandle>, times: number): number {

@@ -17,10 +17,12 @@ import { QuiltError } from '../core/errors';
 /** Host memory a copy comes from (device-to-host: goes to). */
 export type HostMemory = 'pageable' | 'pinned';
 export const HOST_MEMORY_KINDS: readonly HostMemory[] = ['pageable', 'pinned'];
+/** The host memory a run copies from when no option names one (what onnxruntime-node hands its sessions). */
+export const DEFAULT_HOST_MEMORY: HostMemory = 'pageable';
 
 /** `--host-memory`: pageable (the default: what onnxruntime-node hands over) or pinned. */
 export function checkHostMemory(text: string | undefined): HostMemory {
-  if (text === undefined) return 'pageable';
+  if (text === undefined) return DEFAULT_HOST_MEMORY;
   if (!(HOST_MEMORY_KINDS as readonly string[]).includes(text)) {
     throw new QuiltError(`--host-memory: '${text}' must be one of ${HOST_MEMORY_KINDS.join(', ')}`);
   }

@@ -12,6 +12,7 @@ import { reproduceCommand } from './reproduce';
 import { memoryCommand } from './memory';
 import { simCommand } from './sim';
 import { exportCommand } from './triton';
+import { sweepCommand } from './sweep';
 
 export const COMMANDS: Record<string, Command> = {
   zoo: zooCommand,
@@ -23,4 +24,5 @@ export const COMMANDS: Record<string, Command> = {
   memory: memoryCommand,
   sim: simCommand,
   export: exportCommand,
+  sweep: sweepCommand,
 };

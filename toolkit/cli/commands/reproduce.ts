@@ -1,11 +1,15 @@
-/** `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned] [--budget b] [--warm] [--out-dir results] [--json]`. */
+/**
+ * `quilt reproduce [--quick] [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned] [--budget b] [--warm]
+ * [--prefetch on|off] [--out-dir results] [--json]`. Prefetch is off by default (the paper's comparison); `-pinned`,
+ * `-warm` and `-prefetch` join the file names when on.
+ */
 import * as path from 'node:path';
 import { findRepoRoot } from '../../core/paths';
 import { backendSlug } from '../../runtime/backend';
 import { reproduce } from '../../experiment/reproduce';
 import { saveReproduceFigures } from '../../plot/save';
 import { BACKEND_FLAGS, openBackendOf } from './backend-options';
-import { boolFlag, parseCommandArgs, stringFlag } from '../args';
+import { boolFlag, onOffFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
@@ -15,6 +19,7 @@ export const reproduceCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs('reproduce', argv, {
       quick: { type: 'boolean' }, warm: { type: 'boolean' }, ...BACKEND_FLAGS, budget: { type: 'string' }, 'out-dir': { type: 'string' },
+      prefetch: { type: 'string' },
     });
     const quick = boolFlag(args, 'quick');
     const root = findRepoRoot();
@@ -24,7 +29,8 @@ export const reproduceCommand: Command = {
     const outDir = stringFlag(args, 'out-dir') ?? path.join(root, 'results');
     const warm = boolFlag(args, 'warm');
     const pinned = stringFlag(args, 'host-memory') === 'pinned' ? '-pinned' : '';
-    const prefix = `${backendSlug(backend)}${pinned}${quick ? '-quick' : ''}${warm ? '-warm' : ''}`;
+    const prefetch = onOffFlag(args, 'prefetch') === true;
+    const prefix = `${backendSlug(backend)}${pinned}${quick ? '-quick' : ''}${warm ? '-warm' : ''}${prefetch ? '-prefetch' : ''}`;
     const outcome = await reproduce({
       backend,
       workload: path.join(root, 'datasets', 'workloads', quick ? 'quick.json' : 'default.json'),
@@ -32,6 +38,7 @@ export const reproduceCommand: Command = {
       outDir,
       prefix,
       warm,
+      prefetch,
       // Beyond the paper: how quilt and model-level fare as the budget shrinks (left out of --quick for time).
       sweepBudgets: quick ? [] : ['45%peak', '50%peak', '60%peak', '80%peak', '100%peak'],
       onProgress: (stage, p) => {

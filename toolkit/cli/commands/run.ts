@@ -1,6 +1,8 @@
 /**
  * `quilt run --workload <file> --policy <p>[,<p>...] --budget <bytes|unit|%> [--backend cpu|webgpu|cuda|auto|sim:<device>] [--host-memory pageable|pinned]
- *  [--threshold 50%] [--concurrency N] [--pool on|off] [--requests N] [--warm] [--out results/x.csv] [--json]`.
+ *  [--threshold 50%|auto] [--concurrency N] [--pool on|off] [--prefetch on|off] [--requests N] [--warm] [--out results/x.csv] [--json]`.
+ * --threshold auto: each model's threshold from the budget and the concurrency (experiment/auto-threshold.ts).
+ * --prefetch on: a running request's next task's weights upload while it computes (schedule/prefetch.ts); default off.
  * --warm: a warm start for every policy (the requests served once unmeasured first; experiment/warm-up.ts).
  * --out x.csv writes x.csv (per-request rows), x-timeline.csv and x-summary.csv, each with metadata.
  */
@@ -10,7 +12,7 @@ import { saveExperimentCsv } from '../../experiment/save';
 import { BACKEND_FLAGS, openBackendOf } from './backend-options';
 import { POLICY_NAMES } from '../../schedule/policies';
 import { QuiltError } from '../../core/errors';
-import { boolFlag, intFlag, parseCommandArgs, stringFlag } from '../args';
+import { boolFlag, intFlag, onOffFlag, parseCommandArgs, stringFlag } from '../args';
 import { formatTable, printJson } from '../output';
 import { terminalProgress } from '../progress';
 import { Command } from './index';
@@ -30,7 +32,7 @@ export const runCommand: Command = {
     const args = parseCommandArgs('run', argv, {
       workload: { type: 'string' }, policy: { type: 'string', multiple: true }, budget: { type: 'string' },
       ...BACKEND_FLAGS, threshold: { type: 'string' }, concurrency: { type: 'string' }, pool: { type: 'string' },
-      requests: { type: 'string' }, out: { type: 'string' }, warm: { type: 'boolean' },
+      requests: { type: 'string' }, out: { type: 'string' }, warm: { type: 'boolean' }, prefetch: { type: 'string' },
     });
     const workload = stringFlag(args, 'workload');
     const budget = stringFlag(args, 'budget');
@@ -48,6 +50,7 @@ export const runCommand: Command = {
       pool: poolFlag(stringFlag(args, 'pool')),
       requests: stringFlag(args, 'requests') === undefined ? undefined : intFlag(args, 'requests', 1),
       warm: boolFlag(args, 'warm'),
+      prefetch: onOffFlag(args, 'prefetch'),
       onProgress: (p) => {
         if (p.policy !== current) { if (current) progress.stop(); current = p.policy; progress.start(p.total, p.policy); }
         else progress.tick(p.policy);
@@ -62,7 +65,7 @@ export const runCommand: Command = {
       printJson({
         backend: result.backend, device: result.device, workload: result.workload.name, budgetBytes: result.budgetBytes,
         budgetPercent: result.budgetPercent, sumOfDemandsBytes: result.sumOfDemandsBytes,
-        concurrency: result.concurrency, warm: result.warm === true, policies: summary, notRun: result.notRun, files,
+        concurrency: result.concurrency, warm: result.warm === true, prefetch: result.prefetch === true, threshold: result.threshold, policies: summary, notRun: result.notRun, files,
       });
     } else {
       process.stdout.write(`${result.workload.name} on ${result.device}, budget ${result.budgetBytes} bytes, ${result.concurrency} tasks at once, ${result.warm ? 'warm' : 'cold'} start\n`);
