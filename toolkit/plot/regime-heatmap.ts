@@ -5,19 +5,11 @@
  */
 import { Figure, baseLayout } from './figure';
 import { RowsOrFrame, distinct, figureRows } from './input';
+import type { RatioSummaryRow } from '../experiment/regime-sweep';
 
-export interface RegimeRatioRow {
-  budget: string;
-  budgetBytes: number;
-  hostMemory: string;
-  prefetch: string;
-  threshold: string;
-  policy: string;
-  meanRatio: number;
-  meanRatioMin: number;
-  meanRatioMax: number;
-  p95Ratio: number;
-}
+/** The fields of a sweep's summary row (experiment/regime-sweep.ts) that the heatmap reads. */
+export type RegimeRatioRow = Pick<RatioSummaryRow,
+  'budget' | 'budgetBytes' | 'hostMemory' | 'prefetch' | 'threshold' | 'policy' | 'meanRatio' | 'meanRatioMin' | 'meanRatioMax' | 'p95Ratio'>;
 
 export interface RegimeHeatmapOptions {
   title?: string;
