@@ -4,8 +4,7 @@
  */
 import { RuntimeMemoryModel } from '../../memory/runtime-memory';
 import { Backend } from '../../runtime/backend';
-import { checkHostMemory } from '../../sim/link';
-import { openBackend } from '../../sim/open';
+import { DEFAULT_HOST_MEMORY, openForHostMemory } from '../../experiment/host-memory';
 import { ParsedArgs, stringFlag } from '../args';
 
 export const BACKEND_FLAGS = {
@@ -15,7 +14,7 @@ export const BACKEND_FLAGS = {
 
 /** The backend `--backend` and `--host-memory` name. */
 export async function openBackendOf(args: ParsedArgs): Promise<Backend> {
-  return openBackend(stringFlag(args, 'backend') ?? 'cpu', { hostMemory: checkHostMemory(stringFlag(args, 'host-memory')) });
+  return openForHostMemory(stringFlag(args, 'backend') ?? 'cpu', stringFlag(args, 'host-memory') ?? DEFAULT_HOST_MEMORY);
 }
 
 /** The runtime memory of the backend a plan or profile is for (`--backend`, default cpu); undefined: liveness only. */

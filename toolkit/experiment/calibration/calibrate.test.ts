@@ -10,24 +10,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GraphBuilder } from '../../graph/builder';
-import { writeModel } from '../../onnx/write';
 import { openBackend } from '../../sim/open';
 import { DeviceProfile, parseProfile } from '../../sim/profile';
 import { WorkloadSpec } from '../../workload';
 import { calibrateBackend } from './calibrate';
+import { calibrationMlp } from './mlp.test-helper';
 
 function mlpWorkload(dir: string): WorkloadSpec {
-  const b = new GraphBuilder('mlp');
-  let x = b.input('x', 'float32', [64, 512]);
-  for (let i = 0; i < 3; i++) {
-    const w = Float32Array.from({ length: 512 * 512 }, (_, j) => Math.sin(j + i) / 32);
-    b.initializer(`w${i}`, { dtype: 'float32', dims: [512, 512], bytes: new Uint8Array(w.buffer) });
-    x = b.op('Relu', [b.op('MatMul', [x, `w${i}`], {}, `mm${i}`)], {}, `relu${i}`);
-  }
-  b.output(x, 'float32', [64, 512]);
   const file = path.join(dir, 'mlp.onnx');
-  fs.writeFileSync(file, writeModel(b.finish()));
+  fs.writeFileSync(file, calibrationMlp(64));
   return {
     name: 'mlp', description: 'test', seed: 1, requests: 1, arrival: { process: 'closed', clients: 1, thinkMs: 0 },
     models: [{ name: 'mlp', model: file, batch: 1, seq: undefined, share: 1, inputValues: {} }],

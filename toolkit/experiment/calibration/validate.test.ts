@@ -11,32 +11,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GraphBuilder } from '../../graph/builder';
-import { writeModel } from '../../onnx/write';
 import { openBackend } from '../../sim/open';
 import { SimBackend } from '../../sim/sim-backend';
 import { WorkloadSpec } from '../../workload';
 import { calibrateBackend } from './calibrate';
 import { compareRuns } from './validate';
+import { calibrationMlp } from './mlp.test-helper';
 import { runWorkload } from '../run';
-
-function mlp(): Uint8Array {
-  const b = new GraphBuilder('mlp');
-  // Milliseconds per run (not tens of microseconds), so that a shared machine's scheduling noise is small beside it.
-  let x = b.input('x', 'float32', [256, 512]);
-  for (let i = 0; i < 3; i++) {
-    const w = Float32Array.from({ length: 512 * 512 }, (_, j) => Math.sin(j + i) / 32);
-    b.initializer(`w${i}`, { dtype: 'float32', dims: [512, 512], bytes: new Uint8Array(w.buffer) });
-    x = b.op('Relu', [b.op('MatMul', [x, `w${i}`], {}, `mm${i}`)], {}, `relu${i}`);
-  }
-  b.output(x, 'float32', [256, 512]);
-  return writeModel(b.finish());
-}
 
 test('real against simulated on a tiny workload: mean latency within a factor of 4, per policy', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quilt-simval-'));
   const file = path.join(dir, 'mlp.onnx');
-  fs.writeFileSync(file, mlp());
+  fs.writeFileSync(file, calibrationMlp(256));
   const workload: WorkloadSpec = {
     name: 'mlp', description: 'test', seed: 5, requests: 16, arrival: { process: 'closed', clients: 2, thinkMs: 0 },
     models: [{ name: 'mlp', model: file, batch: 1, seq: undefined, share: 1, inputValues: {} }],
